@@ -1,0 +1,221 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Mediator;
+using Redwood.SharedKernel.Messaging;
+using Redwood.SharedKernel.Modules;
+using StackExchange.Redis;
+
+namespace Redwood.Host.Bus;
+
+/// <summary>
+/// Carries contracts between processes over Redis: notifications fan out to every process (pub/sub), requests go to
+/// exactly one process running the owning module (a list per request type, popped atomically) and come back on a
+/// reply channel of the asking process.
+/// </summary>
+internal sealed partial class RedisBus(
+    IConnectionMultiplexer redis,
+    ContractTypes contracts,
+    IServiceScopeFactory scopes,
+    IConfiguration configuration,
+    ILogger<RedisBus> logger) : IHostedService, IAsyncDisposable
+{
+    private static readonly AsyncLocal<bool> ReceivingRemote = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<ReplyEnvelope>> _pending = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _consumers = [];
+    private readonly TimeSpan _requestTimeout = configuration.GetValue("Redwood:Bus:RequestTimeout", TimeSpan.FromSeconds(10));
+
+    /// <summary>Identifies this process on the bus; echoes of its own notifications are ignored.</summary>
+    public string ProcessId { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>True while handlers run for a notification that came from another process.</summary>
+    public static bool IsReceivingRemote => ReceivingRemote.Value;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var subscriber = redis.GetSubscriber();
+        await subscriber.SubscribeAsync(RedisChannel.Pattern(BusChannels.NotificationPattern), (channel, message) => { _ = OnNotificationAsync(message!); });
+        await subscriber.SubscribeAsync(RedisChannel.Literal(BusChannels.Reply(ProcessId)), (_, message) => OnReply(message!));
+        foreach (var type in contracts.RequestsAnsweredHere())
+        {
+            var signal = new SemaphoreSlim(0);
+            await subscriber.SubscribeAsync(RedisChannel.Literal(BusChannels.RequestReady(ContractTypes.NameOf(type))), (_, _) => signal.Release());
+            _consumers.Add(ConsumeAsync(type, signal, _stopping.Token));
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await redis.GetSubscriber().UnsubscribeAllAsync();
+        await Task.WhenAll(_consumers).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _stopping.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Forwards a notification published here to every other process.</summary>
+    public async Task ForwardAsync(object notification, CancellationToken cancellationToken)
+    {
+        var type = ContractTypes.NameOf(notification.GetType());
+        var envelope = new NotificationEnvelope(ProcessId, type, JsonSerializer.SerializeToElement(notification, notification.GetType(), BusChannels.Json));
+        await redis.GetSubscriber().PublishAsync(
+            RedisChannel.Literal(BusChannels.Notification(type)), JsonSerializer.Serialize(envelope, BusChannels.Json));
+    }
+
+    /// <summary>Sends a contract request to one process running its module and waits for the reply.</summary>
+    public async Task<TResponse> SendAsync<TResponse>(object request, ModuleInfo owner, CancellationToken cancellationToken)
+    {
+        var type = ContractTypes.NameOf(request.GetType());
+        var id = Guid.NewGuid().ToString("N");
+        var reply = new TaskCompletionSource<ReplyEnvelope>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = reply;
+        try
+        {
+            var deadline = DateTimeOffset.UtcNow + _requestTimeout;
+            var envelope = new RequestEnvelope(id, BusChannels.Reply(ProcessId), type, deadline.ToUnixTimeMilliseconds(),
+                JsonSerializer.SerializeToElement(request, request.GetType(), BusChannels.Json));
+            var db = redis.GetDatabase();
+            await db.ListLeftPushAsync(BusChannels.RequestQueue(type), JsonSerializer.Serialize(envelope, BusChannels.Json));
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(BusChannels.RequestReady(type)), id);
+            ReplyEnvelope answer;
+            try
+            {
+                answer = await reply.Task.WaitAsync(_requestTimeout, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                LogRequestTimedOut(logger, type, owner.Name, _requestTimeout);
+                throw new ContractRequestException(type, owner.Name, ContractRequestFailure.Timeout,
+                    $"No {owner.Name} module answered {type} within {_requestTimeout.TotalSeconds:0.#} s.");
+            }
+
+            if (answer.Error is not null || answer.Payload is not { } payload)
+            {
+                throw new ContractRequestException(type, owner.Name, ContractRequestFailure.HandlerFailed,
+                    $"The {owner.Name} module failed to answer {type}: {answer.Error}");
+            }
+
+            return payload.Deserialize<TResponse>(BusChannels.Json)!;
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    private async Task OnNotificationAsync(RedisValue message)
+    {
+        try
+        {
+            var envelope = JsonSerializer.Deserialize<NotificationEnvelope>(message.ToString(), BusChannels.Json);
+            if (envelope is null || envelope.Origin == ProcessId)
+            {
+                return;
+            }
+
+            if (!contracts.TryResolve(envelope.Type, out var type, out _) || !typeof(INotification).IsAssignableFrom(type))
+            {
+                LogUnknownType(logger, envelope.Type);
+                return;
+            }
+
+            var notification = envelope.Payload.Deserialize(type, BusChannels.Json)!;
+            await using var scope = scopes.CreateAsyncScope();
+            ReceivingRemote.Value = true;
+            await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(notification, _stopping.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRemoteNotificationFailed(logger, ex);
+        }
+    }
+
+    private void OnReply(RedisValue message)
+    {
+        var reply = JsonSerializer.Deserialize<ReplyEnvelope>(message.ToString(), BusChannels.Json);
+        if (reply is not null && _pending.TryRemove(reply.Id, out var waiter))
+        {
+            waiter.TrySetResult(reply);
+        }
+    }
+
+    private async Task ConsumeAsync(Type type, SemaphoreSlim signal, CancellationToken stopping)
+    {
+        var queue = BusChannels.RequestQueue(ContractTypes.NameOf(type));
+        var db = redis.GetDatabase();
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                // The ready signal wakes us at once; the poll catches requests queued while no consumer listened.
+                await signal.WaitAsync(TimeSpan.FromSeconds(1), stopping);
+                while (await db.ListRightPopAsync(queue) is { IsNull: false } raw)
+                {
+                    _ = AnswerAsync(type, raw.ToString(), stopping);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogConsumerFailed(logger, queue, ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task AnswerAsync(Type type, string raw, CancellationToken stopping)
+    {
+        RequestEnvelope? envelope = null;
+        try
+        {
+            envelope = JsonSerializer.Deserialize<RequestEnvelope>(raw, BusChannels.Json)!;
+            if (DateTimeOffset.FromUnixTimeMilliseconds(envelope.DeadlineUnixMs) < DateTimeOffset.UtcNow)
+            {
+                LogExpiredRequestDropped(logger, envelope.Type);
+                return;
+            }
+
+            var request = envelope.Payload.Deserialize(type, BusChannels.Json)!;
+            await using var scope = scopes.CreateAsyncScope();
+            var response = await scope.ServiceProvider.GetRequiredService<ISender>().Send(request, stopping);
+            await ReplyAsync(envelope, new ReplyEnvelope(envelope.Id, JsonSerializer.SerializeToElement(response, BusChannels.Json), null));
+        }
+        catch (Exception ex) when (envelope is not null && ex is not OperationCanceledException)
+        {
+            LogRemoteRequestFailed(logger, envelope.Type, ex);
+            await ReplyAsync(envelope, new ReplyEnvelope(envelope.Id, null, ex.GetType().Name));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRemoteRequestFailed(logger, type.Name, ex);
+        }
+    }
+
+    private Task ReplyAsync(RequestEnvelope request, ReplyEnvelope reply) =>
+        redis.GetSubscriber().PublishAsync(RedisChannel.Literal(request.ReplyTo), JsonSerializer.Serialize(reply, BusChannels.Json));
+
+    [LoggerMessage(10, LogLevel.Warning, "Contract request {Type} for module {Module} timed out after {Timeout}")]
+    private static partial void LogRequestTimedOut(ILogger logger, string type, string module, TimeSpan timeout);
+
+    [LoggerMessage(11, LogLevel.Warning, "Notification of unknown type {Type} ignored")]
+    private static partial void LogUnknownType(ILogger logger, string type);
+
+    [LoggerMessage(12, LogLevel.Error, "Handling a notification from another process failed")]
+    private static partial void LogRemoteNotificationFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Error, "Request consumer for {Queue} failed; retrying")]
+    private static partial void LogConsumerFailed(ILogger logger, string queue, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Warning, "Request {Type} expired in the queue and was dropped")]
+    private static partial void LogExpiredRequestDropped(ILogger logger, string type);
+
+    [LoggerMessage(15, LogLevel.Error, "Answering contract request {Type} for another process failed")]
+    private static partial void LogRemoteRequestFailed(ILogger logger, string type, Exception exception);
+}

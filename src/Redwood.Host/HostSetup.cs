@@ -1,0 +1,99 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Redwood.Host.Bus;
+using Redwood.SharedKernel.Ephemeral;
+using Redwood.SharedKernel.Modules;
+using Redwood.SharedKernel.Persistence;
+
+namespace Redwood.Host;
+
+/// <summary>Host-wide wiring: configuration, the bus, health endpoints and start-up checks.</summary>
+internal static partial class HostSetup
+{
+    /// <summary>
+    /// appsettings.json lives at the repository root: found in the working directory under <c>dotnet run</c>, next to
+    /// the binary otherwise. Environment variables override it.
+    /// </summary>
+    public static void AddRedwoodConfiguration(this WebApplicationBuilder builder)
+    {
+        if (!File.Exists(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json")))
+        {
+            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+            {
+                Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"),
+                Optional = true,
+                ReloadOnChange = false,
+            });
+            foreach (var source in builder.Configuration.Sources.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationSource>())
+            {
+                source.ResolveFileProvider();
+            }
+        }
+    }
+
+    /// <summary>Registers the module registry, the ephemeral store, the bus and the HTTP port.</summary>
+    public static void AddRedwoodHost(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var modules = ModuleCatalog.ModulesOf(builder);
+        var redis = RedisSettings.Read(configuration);
+        PersistenceSettings.Read(configuration);
+        var allowIsolated = configuration.GetValue("Redwood:Modules:AllowIsolated", false);
+        var disabled = modules.Where(m => !m.Enabled).Select(m => m.Name).ToList();
+        if (disabled.Count > 0 && !redis.Enabled && !allowIsolated)
+        {
+            throw new InvalidOperationException(
+                $"Module(s) {string.Join(", ", disabled)} are disabled (Redwood:Modules:<Name>:Enabled=false) but " +
+                "'Redwood:Redis:Configuration' is empty: the other processes could not be reached. Configure Redis or enable the modules.");
+        }
+
+        builder.Services.AddSingleton(new ModuleRegistry(modules));
+        builder.Services.AddSingleton(new ModuleEndpoints([.. ModuleCatalog.EndpointMappersOf(builder)]));
+        builder.Services.AddSingleton<BoundPorts>();
+        builder.Services.AddSingleton<ContractTypes>();
+        builder.Services.AddEphemeralStore(configuration);
+        if (redis.Enabled)
+        {
+            builder.Services.AddSingleton<RedisBus>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisBus>());
+        }
+
+        builder.Services.AddSingleton<StartedCheck>();
+        builder.Services.AddHealthChecks().AddCheck<StartedCheck>("started", tags: ["ready"]);
+        builder.Services.AddHostedService<StartupReport>();
+
+        var port = NetworkSettings.Port(configuration, "Redwood:Http:Port", 3000);
+        var address = NetworkSettings.BindAddress(configuration);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, port));
+    }
+
+    /// <summary>Maps <c>/health</c>, <c>/ready</c> and the enabled modules' endpoints.</summary>
+    public static void MapRedwoodEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = WriteReadiness,
+        });
+        foreach (var map in app.Services.GetRequiredService<ModuleEndpoints>().Mappers)
+        {
+            map(app);
+        }
+    }
+
+    private sealed record ModuleEndpoints(IReadOnlyList<Action<IEndpointRouteBuilder>> Mappers);
+
+    private static Task WriteReadiness(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            ports = context.RequestServices.GetRequiredService<BoundPorts>().Snapshot(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        }));
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net;
+using Mediator;
+using Redwood.Director;
+using Redwood.Host;
+using Redwood.Matchmaking;
+using Redwood.Realm;
+using Redwood.Sidecar;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddRedwoodConfiguration();
+
+builder.AddModule<DirectorModule>();
+builder.AddModule<RealmModule>();
+builder.AddModule<MatchmakingModule>();
+builder.AddModule<SidecarModule>();
+
+builder.AddRedwoodHost();
+builder.Services.AddMediator((MediatorOptions options) =>
+{
+    options.ServiceLifetime = ServiceLifetime.Scoped;
+    options.Assemblies =
+    [
+        typeof(DirectorModule), typeof(Redwood.Director.Contracts.ConsumeRealmHandoffToken),
+        typeof(RealmModule), typeof(Redwood.Realm.Contracts.PlayerSignedInToRealm),
+        typeof(MatchmakingModule),
+        typeof(SidecarModule),
+    ];
+    options.PipelineBehaviors =
+    [
+        typeof(Redwood.Host.Bus.ContractRequestBehavior<,>),
+        typeof(Redwood.SharedKernel.Messaging.ValidationBehavior<,>),
+    ];
+    options.NotificationPublisherType = typeof(NotificationRouter);
+});
+
+var app = builder.Build();
+app.MapRedwoodEndpoints();
+await app.RunAsync();
+
+/// <summary>The Redwood host entry point (public for test hosts).</summary>
+public partial class Program;

@@ -1,0 +1,54 @@
+namespace Redwood.SharedKernel.Ephemeral;
+
+/// <summary>
+/// Shared ephemeral state: keys with expiry, counters, pub/sub and streams with consumer groups. In-process by
+/// default; Redis when <c>Redwood:Redis:Configuration</c> is set, so replicas share it. Callers prefix keys with
+/// their module (<c>director:</c>, <c>realm:</c>...).
+/// </summary>
+public interface IEphemeralStore
+{
+    /// <summary>The value of a key, or null when absent or expired.</summary>
+    Task<string?> GetAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Sets a key, optionally expiring.</summary>
+    Task SetAsync(string key, string value, TimeSpan? expiry, CancellationToken cancellationToken);
+
+    /// <summary>Sets a key only when it does not exist; true when it was set.</summary>
+    Task<bool> SetIfAbsentAsync(string key, string value, TimeSpan? expiry, CancellationToken cancellationToken);
+
+    /// <summary>Removes a key and returns its value atomically (one-time values).</summary>
+    Task<string?> TakeAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Removes a key; true when it existed.</summary>
+    Task<bool> DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Increments a counter; the expiry starts with the first increment (a fixed window).</summary>
+    Task<long> IncrementAsync(string key, TimeSpan window, CancellationToken cancellationToken);
+
+    /// <summary>Publishes to every subscriber of the channel, in every process.</summary>
+    Task PublishAsync(string channel, string message, CancellationToken cancellationToken);
+
+    /// <summary>Subscribes to a channel until the returned handle is disposed.</summary>
+    Task<IAsyncDisposable> SubscribeAsync(string channel, Func<string, Task> handler, CancellationToken cancellationToken);
+
+    /// <summary>Appends an entry to a stream; returns its id.</summary>
+    Task<string> StreamAddAsync(string stream, string payload, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads up to <paramref name="count"/> entries never delivered to the group (the group is created on first use).
+    /// Each entry goes to exactly one consumer of the group and stays pending until acknowledged.
+    /// </summary>
+    Task<IReadOnlyList<StreamEntry>> StreamReadGroupAsync(
+        string stream, string group, string consumer, int count, CancellationToken cancellationToken);
+
+    /// <summary>Acknowledges an entry read through the group.</summary>
+    Task StreamAcknowledgeAsync(string stream, string group, string id, CancellationToken cancellationToken);
+
+    /// <summary>Round trip to the backing store (readiness).</summary>
+    Task<TimeSpan> PingAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>One stream entry.</summary>
+/// <param name="Id">The entry id.</param>
+/// <param name="Payload">The entry payload.</param>
+public sealed record StreamEntry(string Id, string Payload);

@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+
+namespace Redwood.SharedKernel.Ephemeral;
+
+/// <summary>The single-process store: everything lives in this process's memory.</summary>
+public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
+{
+    private readonly ConcurrentDictionary<string, Entry> _values = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ImmutableHandlers> _channels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MemoryStream> _streams = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <inheritdoc />
+    public Task<string?> GetAsync(string key, CancellationToken cancellationToken) =>
+        Task.FromResult(TryRead(key, out var value) ? value : null);
+
+    /// <inheritdoc />
+    public Task SetAsync(string key, string value, TimeSpan? expiry, CancellationToken cancellationToken)
+    {
+        _values[key] = new Entry(value, ExpiresAt(expiry));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<bool> SetIfAbsentAsync(string key, string value, TimeSpan? expiry, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (TryRead(key, out _))
+            {
+                return Task.FromResult(false);
+            }
+
+            _values[key] = new Entry(value, ExpiresAt(expiry));
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<string?> TakeAsync(string key, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var found = TryRead(key, out var value);
+            _values.TryRemove(key, out _);
+            return Task.FromResult(found ? value : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var found = TryRead(key, out _);
+            _values.TryRemove(key, out _);
+            return Task.FromResult(found);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<long> IncrementAsync(string key, TimeSpan window, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var next = TryRead(key, out var value) && _values.TryGetValue(key, out var entry)
+                ? entry with { Value = (long.Parse(value!, System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) }
+                : new Entry("1", ExpiresAt(window));
+            _values[key] = next;
+            return Task.FromResult(long.Parse(next.Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task PublishAsync(string channel, string message, CancellationToken cancellationToken)
+    {
+        if (_channels.TryGetValue(channel, out var handlers))
+        {
+            foreach (var handler in handlers.Items)
+            {
+                await handler(message);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IAsyncDisposable> SubscribeAsync(string channel, Func<string, Task> handler, CancellationToken cancellationToken)
+    {
+        _channels.AddOrUpdate(channel, _ => new ImmutableHandlers([handler]), (_, h) => new ImmutableHandlers([.. h.Items, handler]));
+        return Task.FromResult<IAsyncDisposable>(new Subscription(() =>
+            _channels.AddOrUpdate(channel, _ => new ImmutableHandlers([]), (_, h) => new ImmutableHandlers([.. h.Items.Where(x => x != handler)]))));
+    }
+
+    /// <inheritdoc />
+    public Task<string> StreamAddAsync(string stream, string payload, CancellationToken cancellationToken)
+    {
+        var s = _streams.GetOrAdd(stream, _ => new MemoryStream());
+        lock (s)
+        {
+            var id = $"{time.GetUtcNow().ToUnixTimeMilliseconds()}-{s.Entries.Count}";
+            s.Entries.Add(new StreamEntry(id, payload));
+            return Task.FromResult(id);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StreamEntry>> StreamReadGroupAsync(
+        string stream, string group, string consumer, int count, CancellationToken cancellationToken)
+    {
+        var s = _streams.GetOrAdd(stream, _ => new MemoryStream());
+        lock (s)
+        {
+            // A new group starts at the end, like XGROUP CREATE ... $ MKSTREAM.
+            var cursor = s.Groups.TryGetValue(group, out var c) ? c : s.Groups[group] = s.Entries.Count;
+            var taken = s.Entries.Skip(cursor).Take(count).ToList();
+            s.Groups[group] = cursor + taken.Count;
+            return Task.FromResult<IReadOnlyList<StreamEntry>>(taken);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task StreamAcknowledgeAsync(string stream, string group, string id, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task<TimeSpan> PingAsync(CancellationToken cancellationToken) => Task.FromResult(TimeSpan.Zero);
+
+    private bool TryRead(string key, out string? value)
+    {
+        if (_values.TryGetValue(key, out var entry))
+        {
+            if (entry.ExpiresAt is null || entry.ExpiresAt > time.GetUtcNow())
+            {
+                value = entry.Value;
+                return true;
+            }
+
+            _values.TryRemove(KeyValuePair.Create(key, entry));
+        }
+
+        value = null;
+        return false;
+    }
+
+    private DateTimeOffset? ExpiresAt(TimeSpan? expiry) => expiry is { } e ? time.GetUtcNow() + e : null;
+
+    private sealed record Entry(string Value, DateTimeOffset? ExpiresAt);
+
+    private sealed record ImmutableHandlers(Func<string, Task>[] Items);
+
+    private sealed class MemoryStream
+    {
+        public List<StreamEntry> Entries { get; } = [];
+
+        public Dictionary<string, int> Groups { get; } = new(StringComparer.Ordinal);
+    }
+
+    private sealed class Subscription(Action dispose) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using StackExchange.Redis;
+
+namespace Redwood.SharedKernel.Ephemeral;
+
+/// <summary>The shared store on Redis, through the process's one multiplexer.</summary>
+public sealed class RedisEphemeralStore(IConnectionMultiplexer redis) : IEphemeralStore
+{
+    private IDatabase Db => redis.GetDatabase();
+
+    /// <inheritdoc />
+    public async Task<string?> GetAsync(string key, CancellationToken cancellationToken) => await Db.StringGetAsync(key);
+
+    /// <inheritdoc />
+    public Task SetAsync(string key, string value, TimeSpan? expiry, CancellationToken cancellationToken) =>
+        Db.StringSetAsync(key, value, expiry is { } e ? new Expiration(e) : Expiration.Default);
+
+    /// <inheritdoc />
+    public Task<bool> SetIfAbsentAsync(string key, string value, TimeSpan? expiry, CancellationToken cancellationToken) =>
+        Db.StringSetAsync(key, value, expiry is { } e ? new Expiration(e) : Expiration.Default, ValueCondition.NotExists);
+
+    /// <inheritdoc />
+    public async Task<string?> TakeAsync(string key, CancellationToken cancellationToken) => await Db.StringGetDeleteAsync(key);
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) => Db.KeyDeleteAsync(key);
+
+    /// <inheritdoc />
+    public async Task<long> IncrementAsync(string key, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var value = await Db.StringIncrementAsync(key);
+        if (value == 1)
+        {
+            await Db.KeyExpireAsync(key, window);
+        }
+
+        return value;
+    }
+
+    /// <inheritdoc />
+    public Task PublishAsync(string channel, string message, CancellationToken cancellationToken) =>
+        redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel), message);
+
+    /// <inheritdoc />
+    public async Task<IAsyncDisposable> SubscribeAsync(string channel, Func<string, Task> handler, CancellationToken cancellationToken)
+    {
+        var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel));
+        queue.OnMessage(async message => await handler(message.Message.ToString()));
+        return new Subscription(queue);
+    }
+
+    /// <inheritdoc />
+    public async Task<string> StreamAddAsync(string stream, string payload, CancellationToken cancellationToken) =>
+        (await Db.StreamAddAsync(stream, "p", payload)).ToString();
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<StreamEntry>> StreamReadGroupAsync(
+        string stream, string group, string consumer, int count, CancellationToken cancellationToken)
+    {
+        StreamEntry[] Map(StackExchange.Redis.StreamEntry[] entries) =>
+            entries.Select(e => new StreamEntry(e.Id.ToString(), e["p"].ToString())).ToArray();
+        try
+        {
+            return Map(await Db.StreamReadGroupAsync(stream, group, consumer, StreamPosition.NewMessages, count));
+        }
+        catch (RedisServerException ex) when (ex.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
+        {
+            try
+            {
+                await Db.StreamCreateConsumerGroupAsync(stream, group, StreamPosition.NewMessages, createStream: true);
+            }
+            catch (RedisServerException busy) when (busy.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+            {
+                // Another replica created it first.
+            }
+
+            return Map(await Db.StreamReadGroupAsync(stream, group, consumer, StreamPosition.NewMessages, count));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task StreamAcknowledgeAsync(string stream, string group, string id, CancellationToken cancellationToken) =>
+        Db.StreamAcknowledgeAsync(stream, group, id);
+
+    /// <inheritdoc />
+    public Task<TimeSpan> PingAsync(CancellationToken cancellationToken) => Db.PingAsync();
+
+    private sealed class Subscription(ChannelMessageQueue queue) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await queue.UnsubscribeAsync();
+    }
+}

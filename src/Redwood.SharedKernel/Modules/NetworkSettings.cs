@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Configuration;
+
+namespace Redwood.SharedKernel.Modules;
+
+/// <summary>Where listeners bind.</summary>
+public static class NetworkSettings
+{
+    /// <summary><c>Redwood:Network:BindAddress</c>, default <c>0.0.0.0</c> (every interface).</summary>
+    public static IPAddress BindAddress(IConfiguration configuration)
+    {
+        var raw = configuration["Redwood:Network:BindAddress"];
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return IPAddress.Any;
+        }
+
+        return IPAddress.TryParse(raw, out var address)
+            ? address
+            : throw new InvalidOperationException($"Setting 'Redwood:Network:BindAddress' is not an IP address: '{raw}'.");
+    }
+
+    /// <summary>Reads a port setting; 0 means "pick a free port".</summary>
+    public static int Port(IConfiguration configuration, string key, int fallback)
+    {
+        var raw = configuration[key];
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(raw, out var port) && port is >= 0 and <= 65535
+            ? port
+            : throw new InvalidOperationException($"Setting '{key}' must be a port number between 0 and 65535, not '{raw}'.");
+    }
+}
+
+/// <summary>The ports this process actually bound, by endpoint name (for the start-up log and <c>/ready</c>).</summary>
+public sealed class BoundPorts
+{
+    private readonly ConcurrentDictionary<string, int> _ports = new(StringComparer.Ordinal);
+
+    /// <summary>Records a bound port.</summary>
+    public void Add(string endpoint, int port) => _ports[endpoint] = port;
+
+    /// <summary>Removes an endpoint that stopped listening.</summary>
+    public void Remove(string endpoint) => _ports.TryRemove(endpoint, out _);
+
+    /// <summary>Every bound port.</summary>
+    public IReadOnlyDictionary<string, int> Snapshot() => new SortedDictionary<string, int>(_ports, StringComparer.Ordinal);
+}

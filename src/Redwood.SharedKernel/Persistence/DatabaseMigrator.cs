@@ -1,0 +1,88 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Redwood.SharedKernel.Persistence;
+
+/// <summary>Applies a module's migrations at start-up; added only by an enabled module's runtime.</summary>
+public sealed partial class DatabaseMigrator<TContext>(
+    IServiceProvider services, ILogger<DatabaseMigrator<TContext>> logger) : IHostedService
+    where TContext : DbContext
+{
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var store = services.GetRequiredKeyedService<ModuleStore>(typeof(TContext));
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        if (store.Settings.Provider == PersistenceProvider.Sqlite)
+        {
+            Directory.CreateDirectory(store.Settings.DataDirectory);
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                // WAL is persistent in the file: readers no longer block the writer.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+        else
+        {
+            // The schema must exist before the history table (which lives in it) can be created.
+            // The store name was checked to be [a-z0-9_] when registered, so quoting it is enough.
+#pragma warning disable EF1003
+            await db.Database.ExecuteSqlRawAsync("CREATE SCHEMA IF NOT EXISTS \"" + store.Name + "\";", cancellationToken);
+#pragma warning restore EF1003
+        }
+
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        await db.Database.MigrateAsync(cancellationToken);
+        LogMigrated(logger, typeof(TContext).Name, store.Settings.Provider, store.Name, pending.Count);
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(100, LogLevel.Information, "{Context} ready on {Provider} store {Store} ({Applied} migrations applied)")]
+    private static partial void LogMigrated(ILogger logger, string context, PersistenceProvider provider, string store, int applied);
+}
+
+/// <summary>Readiness: the module database answers a trivial query.</summary>
+public sealed class DatabaseHealthCheck<TContext>(IServiceProvider services) : IHealthCheck
+    where TContext : DbContext
+{
+    /// <inheritdoc />
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TContext>();
+            return await db.Database.CanConnectAsync(cancellationToken)
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy($"{typeof(TContext).Name} cannot connect");
+        }
+        catch (Exception ex)
+        {
+            return HealthCheckResult.Unhealthy($"{typeof(TContext).Name} failed", ex);
+        }
+    }
+}
+
+/// <summary>Runtime registrations every stateful module needs.</summary>
+public static class ModuleDatabaseRuntimeExtensions
+{
+    /// <summary>Migrate at start-up and report the database in <c>/ready</c>.</summary>
+    public static IServiceCollection AddModuleDatabaseRuntime<TContext>(this IServiceCollection services)
+        where TContext : DbContext
+    {
+        services.AddHostedService<DatabaseMigrator<TContext>>();
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TContext>>(typeof(TContext).Name, tags: ["ready"]);
+        return services;
+    }
+}
