@@ -30,14 +30,16 @@ internal sealed partial class StartupReport(
                 }
             }
 
-            var persistence = PersistenceSettings.Read(configuration);
-            LogModules(logger, string.Join(", ", modules.Enabled.Select(m => m.Name)),
-                string.Join(", ", modules.All.Where(m => !m.Enabled).Select(m => m.Name)),
-                persistence.Provider, redis.Enabled ? "redis" : "in-process");
             foreach (var (endpoint, port) in ports.Snapshot())
             {
                 LogPort(logger, endpoint, port);
             }
+
+            // Logged last: it tells a supervisor (and the split-deployment tests) that start-up is complete.
+            var persistence = PersistenceSettings.Read(configuration);
+            LogModules(logger, string.Join(", ", modules.Enabled.Select(m => m.Name)),
+                string.Join(", ", modules.All.Where(m => !m.Enabled).Select(m => m.Name)),
+                persistence.Provider, redis.Enabled ? "redis" : "in-process");
 
             started.MarkStarted();
         });

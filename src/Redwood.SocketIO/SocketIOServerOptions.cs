@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Redwood.SocketIO;
+
+/// <summary>Settings of a <see cref="SocketIOServer"/>. Defaults match Node's socket.io 4.</summary>
+public sealed class SocketIOServerOptions
+{
+    /// <summary>Request path of the Engine.IO endpoint.</summary>
+    public string Path { get; set; } = "/socket.io/";
+
+    /// <summary>Delay between server pings; sent to clients in the OPEN packet.</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>How long the server waits for the pong after a ping before closing the connection.</summary>
+    public TimeSpan PingTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Largest accepted WebSocket message or polling POST body, in bytes.</summary>
+    public int MaxPayload { get; set; } = 1_000_000;
+
+    /// <summary>Queued outbound packets per connection before the connection is closed (slow reader protection).</summary>
+    public int MaxOutboundQueue { get; set; } = 1024;
+
+    /// <summary>How long a connection may stay open without joining any namespace.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>How long the server waits for the client to finish a polling-to-WebSocket upgrade.</summary>
+    public TimeSpan UpgradeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Most binary attachments accepted in one incoming packet (Node's socket.io-parser default is 10).</summary>
+    public int MaxAttachments { get; set; } = 10;
+
+    /// <summary>Serializer used for emitted and acked values and for <see cref="SocketIOMessage.Bind{T}"/>.</summary>
+    public JsonSerializerOptions SerializerOptions { get; set; } = SocketIOJson.Options;
+
+    /// <summary>Optional handshake filter; returning false answers HTTP 403 <c>{"code":4,"message":"Forbidden"}</c>.</summary>
+    public Func<HttpContext, ValueTask<bool>>? AllowRequest { get; set; }
+
+    /// <summary>Clock used for heartbeats and timeouts.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

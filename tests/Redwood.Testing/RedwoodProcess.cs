@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Redwood.Testing;
+
+/// <summary>
+/// The real host binary as a separate operating-system process (for split deployments). Settings are passed as
+/// environment variables (<c>Redwood__Modules__Realm__Enabled</c>); the bound ports are read from its start-up log.
+/// </summary>
+public sealed partial class RedwoodProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly Dictionary<string, int> _ports = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private RedwoodProcess(Process process) => _process = process;
+
+    /// <summary>Everything the process wrote so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts the host with the given settings (keys as in appsettings.json) and waits until it is up.</summary>
+    public static async Task<RedwoodProcess> StartAsync(IDictionary<string, string?> settings)
+    {
+        var hostDll = Path.Combine(AppContext.BaseDirectory, "Redwood.Host.dll");
+        var start = new ProcessStartInfo("dotnet", [hostDll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        var defaults = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Redwood:Network:BindAddress"] = "127.0.0.1",
+            ["Redwood:Http:Port"] = "0",
+            ["Redwood:Director:Port"] = "0",
+            ["Redwood:Realm:Port"] = "0",
+            ["Redwood:Sidecar:BasePort"] = "0",
+            ["Redwood:Persistence:DataDirectory"] = Path.Combine(Path.GetTempPath(), "redwood-tests", Guid.NewGuid().ToString("N")),
+        };
+        foreach (var (key, value) in settings)
+        {
+            defaults[key] = value;
+        }
+
+        foreach (var (key, value) in defaults)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value ?? string.Empty;
+        }
+
+        var process = new RedwoodProcess(Process.Start(start)!);
+        process._process.OutputDataReceived += (_, e) => process.OnLine(e.Data);
+        process._process.ErrorDataReceived += (_, e) => process.OnLine(e.Data);
+        process._process.BeginOutputReadLine();
+        process._process.BeginErrorReadLine();
+        process._process.EnableRaisingEvents = true;
+        process._process.Exited += (_, _) => process._started.TrySetException(
+            new InvalidOperationException("The host exited during start-up:\n" + process.Output));
+        try
+        {
+            await process._started.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            await process.DisposeAsync();
+            throw new TimeoutException("The host did not start within 60 s:\n" + process.Output);
+        }
+
+        return process;
+    }
+
+    /// <summary>The port an endpoint bound (<c>http</c>, <c>director</c>, <c>realm</c>, ...).</summary>
+    public int Port(string endpoint)
+    {
+        lock (_ports)
+        {
+            return _ports.TryGetValue(endpoint, out var port)
+                ? port
+                : throw new InvalidOperationException($"Endpoint '{endpoint}' is not listening:\n{Output}");
+        }
+    }
+
+    /// <summary>The <c>ws://127.0.0.1:port</c> of an endpoint.</summary>
+    public Uri Uri(string endpoint) => new($"ws://127.0.0.1:{Port(endpoint)}");
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        var port = PortLine().Match(line);
+        if (port.Success)
+        {
+            lock (_ports)
+            {
+                _ports[port.Groups[1].Value] = int.Parse(port.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        if (line.Contains("Redwood modules enabled", StringComparison.Ordinal))
+        {
+            _started.TrySetResult();
+        }
+    }
+
+    [GeneratedRegex("Redwood endpoint (\\S+) listening on port (\\d+)")]
+    private static partial Regex PortLine();
+}

@@ -1,0 +1,66 @@
+using Npgsql;
+
+namespace Redwood.Testing;
+
+/// <summary>
+/// The real servers the test script starts: <c>REDWOOD_TEST_POSTGRES</c> (a connection string) and
+/// <c>REDWOOD_TEST_REDIS</c> (a StackExchange.Redis configuration). A missing one fails the test loudly.
+/// </summary>
+public static class TestEnvironment
+{
+    /// <summary>The PostgreSQL server connection string.</summary>
+    public static string Postgres => Require("REDWOOD_TEST_POSTGRES");
+
+    /// <summary>The Redis configuration string.</summary>
+    public static string Redis => Require("REDWOOD_TEST_REDIS");
+
+    /// <summary>Creates an empty database on the test PostgreSQL server and returns its connection string.</summary>
+    public static async Task<string> CreatePostgresDatabaseAsync()
+    {
+        var name = "rw_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var connection = new NpgsqlConnection(Postgres))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return new NpgsqlConnectionStringBuilder(Postgres) { Database = name }.ConnectionString;
+    }
+
+    private static string Require(string variable)
+    {
+        var value = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new InvalidOperationException(
+                $"{variable} is not set. Run the tests through ./test.sh, which starts PostgreSQL and Redis and exports it.");
+        }
+
+        return value;
+    }
+}
+
+/// <summary>Waits for asynchronous outcomes without sleeping blindly.</summary>
+public static class Eventually
+{
+    /// <summary>Polls <paramref name="probe"/> until it returns true or the timeout passes (then fails).</summary>
+    public static async Task True(Func<Task<bool>> probe, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await probe())
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.#} s waiting for: {what}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}
