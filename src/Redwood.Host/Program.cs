@@ -1,4 +1,3 @@
-using System.Net;
 using Mediator;
 using Redwood.Director;
 using Redwood.Host;
@@ -6,36 +5,48 @@ using Redwood.Matchmaking;
 using Redwood.Realm;
 using Redwood.Sidecar;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddRedwoodConfiguration();
-
-builder.AddModule<DirectorModule>();
-builder.AddModule<RealmModule>();
-builder.AddModule<MatchmakingModule>();
-builder.AddModule<SidecarModule>();
-
-builder.AddRedwoodHost();
-builder.Services.AddMediator((MediatorOptions options) =>
+WebApplication app;
+try
 {
-    options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.Assemblies =
-    [
-        typeof(DirectorModule), typeof(Redwood.Director.Contracts.ConsumeRealmHandoffToken),
-        typeof(RealmModule), typeof(Redwood.Realm.Contracts.PlayerSignedInToRealm),
-        typeof(MatchmakingModule),
-        typeof(SidecarModule),
-    ];
-    options.PipelineBehaviors =
-    [
-        typeof(Redwood.Host.Bus.ContractRequestBehavior<,>),
-        typeof(Redwood.SharedKernel.Messaging.ValidationBehavior<,>),
-    ];
-    options.NotificationPublisherType = typeof(NotificationRouter);
-});
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddRedwoodConfiguration();
 
-var app = builder.Build();
+    builder.AddModule<DirectorModule>();
+    builder.AddModule<RealmModule>();
+    builder.AddModule<MatchmakingModule>();
+    builder.AddModule<SidecarModule>();
+
+    builder.AddRedwoodHost();
+    builder.Services.AddMediator((MediatorOptions options) =>
+    {
+        options.ServiceLifetime = ServiceLifetime.Scoped;
+        options.Assemblies =
+        [
+            typeof(DirectorModule), typeof(Redwood.Director.Contracts.ConsumeRealmHandoffToken),
+            typeof(RealmModule), typeof(Redwood.Realm.Contracts.PlayerSignedInToRealm),
+            typeof(MatchmakingModule),
+            typeof(SidecarModule),
+        ];
+        options.PipelineBehaviors =
+        [
+            typeof(Redwood.Host.Bus.ContractRequestBehavior<,>),
+            typeof(Redwood.SharedKernel.Messaging.ValidationBehavior<,>),
+        ];
+        options.NotificationPublisherType = typeof(NotificationRouter);
+    });
+
+    app = builder.Build();
+}
+catch (InvalidOperationException ex)
+{
+    // Bad configuration: say which setting, then stop (no stack trace for an operator's typo).
+    await Console.Error.WriteLineAsync("Redwood cannot start: " + ex.Message);
+    return 2;
+}
+
 app.MapRedwoodEndpoints();
 await app.RunAsync();
+return 0;
 
 /// <summary>The Redwood host entry point (public for test hosts).</summary>
 public partial class Program;

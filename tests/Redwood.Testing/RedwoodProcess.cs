@@ -32,13 +32,62 @@ public sealed partial class RedwoodProcess : IAsyncDisposable
     /// <summary>Starts the host with the given settings (keys as in appsettings.json) and waits until it is up.</summary>
     public static async Task<RedwoodProcess> StartAsync(IDictionary<string, string?> settings)
     {
-        var hostDll = Path.Combine(AppContext.BaseDirectory, "Redwood.Host.dll");
+        var start = StartInfo(settings);
+        var process = new RedwoodProcess(Process.Start(start)!);
+        process._process.OutputDataReceived += (_, e) => process.OnLine(e.Data);
+        process._process.ErrorDataReceived += (_, e) => process.OnLine(e.Data);
+        process._process.BeginOutputReadLine();
+        process._process.BeginErrorReadLine();
+        process._process.EnableRaisingEvents = true;
+        process._process.Exited += (_, _) => process._started.TrySetException(
+            new InvalidOperationException("The host exited during start-up:\n" + process.Output));
+        try
+        {
+            await process._started.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            await process.DisposeAsync();
+            throw new TimeoutException("The host did not start within 60 s:\n" + process.Output);
+        }
+
+        return process;
+    }
+
+    /// <summary>Runs the host expecting it to stop by itself (bad configuration); returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IDictionary<string, string?> settings)
+    {
+        var process = new RedwoodProcess(Process.Start(StartInfo(settings))!);
+        process._process.OutputDataReceived += (_, e) => process.OnLine(e.Data);
+        process._process.ErrorDataReceived += (_, e) => process.OnLine(e.Data);
+        process._process.BeginOutputReadLine();
+        process._process.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process._process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await process.DisposeAsync();
+            throw new TimeoutException("The host kept running:\n" + process.Output);
+        }
+
+        process._process.WaitForExit();
+        var result = (process._process.ExitCode, process.Output);
+        await process.DisposeAsync();
+        return result;
+    }
+
+    private static ProcessStartInfo StartInfo(IDictionary<string, string?> settings)
+    {
+        var hostDll = HostBinary();
         var start = new ProcessStartInfo("dotnet", [hostDll])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = Path.GetDirectoryName(hostDll)!,
         };
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -63,25 +112,7 @@ public sealed partial class RedwoodProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value ?? string.Empty;
         }
 
-        var process = new RedwoodProcess(Process.Start(start)!);
-        process._process.OutputDataReceived += (_, e) => process.OnLine(e.Data);
-        process._process.ErrorDataReceived += (_, e) => process.OnLine(e.Data);
-        process._process.BeginOutputReadLine();
-        process._process.BeginErrorReadLine();
-        process._process.EnableRaisingEvents = true;
-        process._process.Exited += (_, _) => process._started.TrySetException(
-            new InvalidOperationException("The host exited during start-up:\n" + process.Output));
-        try
-        {
-            await process._started.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        }
-        catch (TimeoutException)
-        {
-            await process.DisposeAsync();
-            throw new TimeoutException("The host did not start within 60 s:\n" + process.Output);
-        }
-
-        return process;
+        return start;
     }
 
     /// <summary>The port an endpoint bound (<c>http</c>, <c>director</c>, <c>realm</c>, ...).</summary>
@@ -108,6 +139,27 @@ public sealed partial class RedwoodProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    /// <summary>The host's own build output (same configuration as the tests), so it runs exactly as shipped.</summary>
+    private static string HostBinary()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Redwood.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        if (directory is null)
+        {
+            throw new InvalidOperationException("Redwood.sln not found above " + AppContext.BaseDirectory);
+        }
+
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            ? "Release"
+            : "Debug";
+        var dll = Path.Combine(directory.FullName, "src", "Redwood.Host", "bin", configuration, "net10.0", "Redwood.Host.dll");
+        return File.Exists(dll) ? dll : throw new InvalidOperationException($"Build the host first: {dll} is missing");
     }
 
     private void OnLine(string? line)

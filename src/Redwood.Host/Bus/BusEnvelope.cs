@@ -11,18 +11,18 @@ internal sealed record RequestEnvelope(string Id, string ReplyTo, string Type, l
 /// <summary>The answer to a <see cref="RequestEnvelope"/>.</summary>
 internal sealed record ReplyEnvelope(string Id, JsonElement? Payload, string? Error);
 
-/// <summary>Redis names of the bus.</summary>
-internal static class BusChannels
+/// <summary>Redis names of the bus, under the deployment's <c>Redwood:Redis:Prefix</c>.</summary>
+internal sealed class BusChannels(string prefix)
 {
-    public const string NotificationPattern = "redwood:notify:*";
-
-    public static string Notification(string type) => "redwood:notify:" + type;
-
-    public static string RequestQueue(string type) => "redwood:request:" + type;
-
-    public static string RequestReady(string type) => "redwood:request-ready:" + type;
-
-    public static string Reply(string process) => "redwood:reply:" + process;
-
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string NotificationPattern => prefix + "redwood:notify:*";
+
+    public string Notification(string type) => prefix + "redwood:notify:" + type;
+
+    public string RequestQueue(string type) => prefix + "redwood:request:" + type;
+
+    public string RequestReady(string type) => prefix + "redwood:request-ready:" + type;
+
+    public string Reply(string process) => prefix + "redwood:reply:" + process;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Mediator;
+using Redwood.SharedKernel.Ephemeral;
 using Redwood.SharedKernel.Messaging;
 using Redwood.SharedKernel.Modules;
 using StackExchange.Redis;
@@ -17,8 +18,10 @@ internal sealed partial class RedisBus(
     ContractTypes contracts,
     IServiceScopeFactory scopes,
     IConfiguration configuration,
+    RedisSettings settings,
     ILogger<RedisBus> logger) : IHostedService, IAsyncDisposable
 {
+    private readonly BusChannels _names = new(settings.Prefix);
     private static readonly AsyncLocal<bool> ReceivingRemote = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ReplyEnvelope>> _pending = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -34,12 +37,12 @@ internal sealed partial class RedisBus(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var subscriber = redis.GetSubscriber();
-        await subscriber.SubscribeAsync(RedisChannel.Pattern(BusChannels.NotificationPattern), (channel, message) => { _ = OnNotificationAsync(message!); });
-        await subscriber.SubscribeAsync(RedisChannel.Literal(BusChannels.Reply(ProcessId)), (_, message) => OnReply(message!));
+        await subscriber.SubscribeAsync(RedisChannel.Pattern(_names.NotificationPattern), (channel, message) => { _ = OnNotificationAsync(message!); });
+        await subscriber.SubscribeAsync(RedisChannel.Literal(_names.Reply(ProcessId)), (_, message) => OnReply(message!));
         foreach (var type in contracts.RequestsAnsweredHere())
         {
             var signal = new SemaphoreSlim(0);
-            await subscriber.SubscribeAsync(RedisChannel.Literal(BusChannels.RequestReady(ContractTypes.NameOf(type))), (_, _) => signal.Release());
+            await subscriber.SubscribeAsync(RedisChannel.Literal(_names.RequestReady(ContractTypes.NameOf(type))), (_, _) => signal.Release());
             _consumers.Add(ConsumeAsync(type, signal, _stopping.Token));
         }
     }
@@ -63,7 +66,7 @@ internal sealed partial class RedisBus(
         var type = ContractTypes.NameOf(notification.GetType());
         var envelope = new NotificationEnvelope(ProcessId, type, JsonSerializer.SerializeToElement(notification, notification.GetType(), BusChannels.Json));
         await redis.GetSubscriber().PublishAsync(
-            RedisChannel.Literal(BusChannels.Notification(type)), JsonSerializer.Serialize(envelope, BusChannels.Json));
+            RedisChannel.Literal(_names.Notification(type)), JsonSerializer.Serialize(envelope, BusChannels.Json));
     }
 
     /// <summary>Sends a contract request to one process running its module and waits for the reply.</summary>
@@ -76,11 +79,11 @@ internal sealed partial class RedisBus(
         try
         {
             var deadline = DateTimeOffset.UtcNow + _requestTimeout;
-            var envelope = new RequestEnvelope(id, BusChannels.Reply(ProcessId), type, deadline.ToUnixTimeMilliseconds(),
+            var envelope = new RequestEnvelope(id, _names.Reply(ProcessId), type, deadline.ToUnixTimeMilliseconds(),
                 JsonSerializer.SerializeToElement(request, request.GetType(), BusChannels.Json));
             var db = redis.GetDatabase();
-            await db.ListLeftPushAsync(BusChannels.RequestQueue(type), JsonSerializer.Serialize(envelope, BusChannels.Json));
-            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(BusChannels.RequestReady(type)), id);
+            await db.ListLeftPushAsync(_names.RequestQueue(type), JsonSerializer.Serialize(envelope, BusChannels.Json));
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(_names.RequestReady(type)), id);
             ReplyEnvelope answer;
             try
             {
@@ -145,7 +148,7 @@ internal sealed partial class RedisBus(
 
     private async Task ConsumeAsync(Type type, SemaphoreSlim signal, CancellationToken stopping)
     {
-        var queue = BusChannels.RequestQueue(ContractTypes.NameOf(type));
+        var queue = _names.RequestQueue(ContractTypes.NameOf(type));
         var db = redis.GetDatabase();
         while (!stopping.IsCancellationRequested)
         {

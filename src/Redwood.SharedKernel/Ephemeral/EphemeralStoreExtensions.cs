@@ -7,7 +7,11 @@ namespace Redwood.SharedKernel.Ephemeral;
 
 /// <summary>The validated <c>Redwood:Redis</c> settings.</summary>
 /// <param name="Configuration">The StackExchange.Redis configuration, or null for in-process only.</param>
-public sealed record RedisSettings(ConfigurationOptions? Configuration)
+/// <param name="Prefix">
+/// <c>Redwood:Redis:Prefix</c>: prepended to every key and channel, so several deployments (or test runs) can share
+/// one Redis server without seeing each other.
+/// </param>
+public sealed record RedisSettings(ConfigurationOptions? Configuration, string Prefix = "")
 {
     /// <summary>True when a Redis server is configured.</summary>
     public bool Enabled => Configuration is not null;
@@ -30,7 +34,7 @@ public sealed record RedisSettings(ConfigurationOptions? Configuration)
             }
 
             options.AbortOnConnectFail = false;
-            return new RedisSettings(options);
+            return new RedisSettings(options, configuration["Redwood:Redis:Prefix"] ?? string.Empty);
         }
         catch (ArgumentException ex)
         {

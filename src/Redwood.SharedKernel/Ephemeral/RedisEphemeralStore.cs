@@ -1,11 +1,12 @@
 using StackExchange.Redis;
+using StackExchange.Redis.KeyspaceIsolation;
 
 namespace Redwood.SharedKernel.Ephemeral;
 
 /// <summary>The shared store on Redis, through the process's one multiplexer.</summary>
-public sealed class RedisEphemeralStore(IConnectionMultiplexer redis) : IEphemeralStore
+public sealed class RedisEphemeralStore(IConnectionMultiplexer redis, RedisSettings settings) : IEphemeralStore
 {
-    private IDatabase Db => redis.GetDatabase();
+    private IDatabase Db => settings.Prefix.Length == 0 ? redis.GetDatabase() : redis.GetDatabase().WithKeyPrefix(settings.Prefix);
 
     /// <inheritdoc />
     public async Task<string?> GetAsync(string key, CancellationToken cancellationToken) => await Db.StringGetAsync(key);
@@ -38,12 +39,12 @@ public sealed class RedisEphemeralStore(IConnectionMultiplexer redis) : IEphemer
 
     /// <inheritdoc />
     public Task PublishAsync(string channel, string message, CancellationToken cancellationToken) =>
-        redis.GetSubscriber().PublishAsync(RedisChannel.Literal(channel), message);
+        redis.GetSubscriber().PublishAsync(RedisChannel.Literal(settings.Prefix + channel), message);
 
     /// <inheritdoc />
     public async Task<IAsyncDisposable> SubscribeAsync(string channel, Func<string, Task> handler, CancellationToken cancellationToken)
     {
-        var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel));
+        var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(settings.Prefix + channel));
         queue.OnMessage(async message => await handler(message.Message.ToString()));
         return new Subscription(queue);
     }

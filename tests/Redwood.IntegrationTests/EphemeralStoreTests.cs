@@ -1,0 +1,122 @@
+using Redwood.SharedKernel.Ephemeral;
+using Redwood.Testing;
+using StackExchange.Redis;
+
+namespace Redwood.IntegrationTests;
+
+/// <summary>The in-process and the Redis store honour the same contract.</summary>
+public sealed class EphemeralStoreTests : IAsyncLifetime
+{
+    private ConnectionMultiplexer? _redis;
+
+    public static TheoryData<string> Stores => new() { "memory", "redis" };
+
+    public async Task InitializeAsync() => _redis = await ConnectionMultiplexer.ConnectAsync(TestEnvironment.Redis);
+
+    public async Task DisposeAsync()
+    {
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Values_can_be_set_read_taken_once_and_deleted(string kind)
+    {
+        var store = Create(kind);
+        var key = "test:" + Guid.NewGuid();
+
+        await store.SetAsync(key, "one", null, default);
+        Assert.Equal("one", await store.GetAsync(key, default));
+        Assert.False(await store.SetIfAbsentAsync(key, "two", null, default));
+        Assert.Equal("one", await store.TakeAsync(key, default));
+        Assert.Null(await store.TakeAsync(key, default));
+        Assert.True(await store.SetIfAbsentAsync(key, "three", null, default));
+        Assert.True(await store.DeleteAsync(key, default));
+        Assert.Null(await store.GetAsync(key, default));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Values_expire(string kind)
+    {
+        var store = Create(kind);
+        var key = "test:" + Guid.NewGuid();
+
+        await store.SetAsync(key, "soon gone", TimeSpan.FromMilliseconds(300), default);
+
+        await Eventually.True(async () => await store.GetAsync(key, default) is null, TimeSpan.FromSeconds(5), "the key expired");
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Counters_count_within_a_window(string kind)
+    {
+        var store = Create(kind);
+        var key = "test:" + Guid.NewGuid();
+
+        Assert.Equal(1, await store.IncrementAsync(key, TimeSpan.FromMilliseconds(500), default));
+        Assert.Equal(2, await store.IncrementAsync(key, TimeSpan.FromMilliseconds(500), default));
+
+        await Eventually.True(async () => await store.GetAsync(key, default) is null, TimeSpan.FromSeconds(5), "the window ended");
+        Assert.Equal(1, await store.IncrementAsync(key, TimeSpan.FromSeconds(5), default));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Subscribers_receive_published_messages_until_they_unsubscribe(string kind)
+    {
+        var store = Create(kind);
+        var channel = "test:" + Guid.NewGuid();
+        var received = new List<string>();
+
+        var subscription = await store.SubscribeAsync(channel, m => { lock (received) { received.Add(m); } return Task.CompletedTask; }, default);
+        await store.PublishAsync(channel, "hello", default);
+        await Eventually.True(() => Task.FromResult(received.Contains("hello")), TimeSpan.FromSeconds(5), "the message arrived");
+        await subscription.DisposeAsync();
+        await store.PublishAsync(channel, "after", default);
+        await store.PublishAsync(channel + ":other", "after", default);
+
+        lock (received)
+        {
+            Assert.Equal(["hello"], received);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task A_stream_entry_goes_to_exactly_one_consumer_of_a_group(string kind)
+    {
+        var store = Create(kind);
+        var stream = "test:" + Guid.NewGuid();
+        Assert.Empty(await store.StreamReadGroupAsync(stream, "workers", "a", 10, default));
+
+        await store.StreamAddAsync(stream, "job-1", default);
+        await store.StreamAddAsync(stream, "job-2", default);
+        var first = await store.StreamReadGroupAsync(stream, "workers", "a", 1, default);
+        var second = await store.StreamReadGroupAsync(stream, "workers", "b", 10, default);
+        var other = await store.StreamReadGroupAsync(stream, "auditors", "c", 10, default);
+
+        Assert.Equal(["job-1"], first.Select(e => e.Payload));
+        Assert.Equal(["job-2"], second.Select(e => e.Payload));
+        Assert.Empty(other);
+        await store.StreamAcknowledgeAsync(stream, "workers", first[0].Id, default);
+    }
+
+    [Fact]
+    public async Task Redis_keys_carry_the_deployment_prefix()
+    {
+        var prefix = "p" + Guid.NewGuid().ToString("N")[..8] + ":";
+        var store = new RedisEphemeralStore(_redis!, new RedisSettings(ConfigurationOptions.Parse(TestEnvironment.Redis), prefix));
+
+        await store.SetAsync("director:x", "1", TimeSpan.FromMinutes(1), default);
+
+        Assert.Equal("1", (string?)await _redis!.GetDatabase().StringGetAsync(prefix + "director:x"));
+    }
+
+    private IEphemeralStore Create(string kind) => kind == "memory"
+        ? new InMemoryEphemeralStore(TimeProvider.System)
+        : new RedisEphemeralStore(_redis!, new RedisSettings(ConfigurationOptions.Parse(TestEnvironment.Redis), "t" + Guid.NewGuid().ToString("N")[..8] + ":"));
+}
