@@ -1,11 +1,20 @@
+using FluentValidation;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Redwood.Director.Domain;
+using Redwood.Director.Features.Realms;
+using Redwood.Director.Persistence;
+using Redwood.Director.Transport;
 using Redwood.SharedKernel;
+using Redwood.SharedKernel.Persistence;
 
 namespace Redwood.Director;
 
-/// <summary>The Director module entry.</summary>
+/// <summary>
+/// The Director module: player accounts, sessions, the realm registry and realm hand-off tokens, served to player
+/// clients on the Director Frontend (Socket.IO, <c>Redwood:Director:Port</c>, default 3001).
+/// </summary>
 public sealed class DirectorModule : IModule
 {
     /// <inheritdoc />
@@ -14,11 +23,25 @@ public sealed class DirectorModule : IModule
     /// <inheritdoc />
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
+        // Settings are read lazily: this runs even where the Director is disabled, and must not fail there.
+        services.AddSingleton(_ => DirectorSettings.Read(configuration));
+        services.AddSingleton(sp => sp.GetRequiredService<DirectorSettings>().Auth);
+        services.AddSingleton(sp => sp.GetRequiredService<DirectorSettings>().Auth.Jwt);
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<JwtIdentityReader>();
+        services.AddSingleton<DirectorClock>();
+        services.AddModuleDbContext<DirectorDbContext, SqliteDirectorDbContext, PostgresDirectorDbContext>(configuration, "director");
+        // The username and password rule sets are parts of other validators, not validators of a message.
+        services.AddValidatorsFromAssemblyContaining<DirectorModule>(
+            includeInternalTypes: true, filter: scan => scan.InterfaceType != typeof(IValidator<string>));
     }
 
     /// <inheritdoc />
     public static void AddRuntime(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddModuleDatabaseRuntime<DirectorDbContext>();
+        services.AddHostedService<DirectorStartup>();
+        services.AddHostedService<DirectorFrontend>();
     }
 
     /// <inheritdoc />

@@ -1,0 +1,37 @@
+using Mediator;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Redwood.Director.Features.Players;
+using Redwood.SharedKernel.Persistence;
+
+namespace Redwood.Director;
+
+/// <summary>
+/// Runs after the migrations and before the frontend opens: validates the settings (a bad value stops start-up with
+/// a message naming it), warns about the development realm secret outside SQLite, and creates the configured admin.
+/// </summary>
+internal sealed class DirectorStartup(IServiceProvider services, IConfiguration configuration, ILogger<DirectorStartup> logger)
+    : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = services.GetRequiredService<DirectorSettings>();
+        if (PersistenceSettings.Read(configuration).Provider == PersistenceProvider.Postgres)
+        {
+            foreach (var realm in settings.Realms.Where(r => r.Secret == DirectorSettings.DevRealmSecret))
+            {
+                Log.DevRealmSecretInUse(logger, realm.Id);
+            }
+        }
+
+        if (settings.Admin is { Username: { } username, Password: { } password })
+        {
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new EnsureAdminAccountCommand(username, password), cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,55 @@
+using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Redwood.Director.Domain;
+
+/// <summary>What a JWT login proved: the account id at the provider and an optional display name.</summary>
+internal sealed record JwtIdentity(string Subject, string? Name);
+
+/// <summary>
+/// Checks a game's own JWT (<c>provider:"jwt"</c>, §3.6): HS256 only, signed with <c>Auth:Jwt:Secret</c>, within its
+/// lifetime, issuer and audience checked when configured. The identity is the configured claim (default <c>sub</c>).
+/// </summary>
+internal sealed class JwtIdentityReader(JwtSettings settings, TimeProvider time)
+{
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+
+    public async Task<JwtIdentity?> ReadAsync(string token, CancellationToken cancellationToken)
+    {
+        if (settings.Secret is null)
+        {
+            return null;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var parameters = new TokenValidationParameters
+        {
+            IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(settings.Secret)),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ValidateIssuerSigningKey = true,
+            ValidateIssuer = settings.Issuer is not null,
+            ValidIssuer = settings.Issuer,
+            ValidateAudience = settings.Audience is not null,
+            ValidAudience = settings.Audience,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            ClockSkew = TimeSpan.FromSeconds(30),
+            LifetimeValidator = (notBefore, expires, _, p) =>
+            {
+                var now = time.GetUtcNow().UtcDateTime;
+                return (notBefore is not { } nbf || nbf - p.ClockSkew <= now) && expires is { } exp && now <= exp + p.ClockSkew;
+            },
+        };
+        var result = await _handler.ValidateTokenAsync(token, parameters);
+        if (!result.IsValid
+            || !result.Claims.TryGetValue(settings.Claim, out var subjectClaim)
+            || subjectClaim?.ToString() is not { Length: > 0 and <= 256 } subject)
+        {
+            return null;
+        }
+
+        var name = result.Claims.TryGetValue("name", out var nameClaim) && nameClaim?.ToString() is { Length: > 0 } n ? n : null;
+        return new JwtIdentity(subject, name);
+    }
+}

@@ -1,0 +1,117 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Redwood.Director.Contracts;
+using Redwood.Director.Domain;
+using Redwood.Director.Persistence;
+using Redwood.SharedKernel.Persistence;
+
+namespace Redwood.Director.Features.Players;
+
+/// <summary><c>player:register:username</c>: creates a local account. It does not log in (§3.1).</summary>
+internal sealed record RegisterPlayerCommand(string Username, string Password) : ICommand<RegisterPlayerResult>;
+
+internal enum RegisterPlayerError
+{
+    None,
+    UsernameTaken,
+}
+
+internal sealed record RegisterPlayerResult(RegisterPlayerError Error, string PlayerId);
+
+internal sealed class RegisterPlayerValidator : AbstractValidator<RegisterPlayerCommand>
+{
+    public RegisterPlayerValidator(DirectorSettings settings)
+    {
+        RuleFor(c => c.Username).SetValidator(new UsernameValidator(settings.Auth));
+        RuleFor(c => c.Password).SetValidator(new PasswordValidator(settings.Auth));
+        RuleFor(c => c.Password)
+            .Must((command, password) => !string.Equals(password, command.Username, StringComparison.OrdinalIgnoreCase))
+            .When(c => !string.IsNullOrEmpty(c.Password))
+            .WithMessage("Password must not be the username");
+    }
+}
+
+/// <summary>Username rules shared by registration and the configured admin account.</summary>
+internal sealed class UsernameValidator : AbstractValidator<string>
+{
+    public UsernameValidator(AuthSettings settings)
+    {
+        RuleFor(u => u)
+            .Cascade(CascadeMode.Stop)
+            .NotEmpty().WithMessage("Username is required")
+            .Length(settings.UsernameMinLength, settings.UsernameMaxLength)
+            .WithMessage($"Username must be {settings.UsernameMinLength} to {settings.UsernameMaxLength} characters")
+            .Must(u => !u.Contains(':', StringComparison.Ordinal)).WithMessage("Username must not contain ':'")
+            .Must(u => u.All(ch => char.IsLetterOrDigit(ch) || settings.UsernameSymbols.Contains(ch, StringComparison.Ordinal)))
+            .WithMessage(settings.UsernameSymbols.Length == 0
+                ? "Username may only contain letters and digits"
+                : $"Username may only contain letters, digits and {string.Join(' ', settings.UsernameSymbols.ToCharArray())}");
+    }
+}
+
+/// <summary>Password rules (<c>Redwood:Director:Auth:Password*</c>).</summary>
+internal sealed class PasswordValidator : AbstractValidator<string>
+{
+    public PasswordValidator(AuthSettings settings)
+    {
+        RuleFor(p => p)
+            .Cascade(CascadeMode.Stop)
+            .NotEmpty().WithMessage("Password is required")
+            .Length(settings.PasswordMinLength, settings.PasswordMaxLength)
+            .WithMessage($"Password must be {settings.PasswordMinLength} to {settings.PasswordMaxLength} characters");
+        RuleFor(p => p).Must(p => p.Any(char.IsLetter)).WithMessage("Password must contain a letter")
+            .When(p => settings.PasswordRequireLetter && !string.IsNullOrEmpty(p));
+        RuleFor(p => p).Must(p => p.Any(char.IsDigit)).WithMessage("Password must contain a digit")
+            .When(p => settings.PasswordRequireDigit && !string.IsNullOrEmpty(p));
+    }
+}
+
+internal sealed class RegisterPlayerHandler(
+    DirectorDbContext db, PasswordHasher hasher, IPublisher publisher, TimeProvider time, ILogger<RegisterPlayerHandler> logger)
+    : ICommandHandler<RegisterPlayerCommand, RegisterPlayerResult>
+{
+    public async ValueTask<RegisterPlayerResult> Handle(RegisterPlayerCommand command, CancellationToken cancellationToken)
+    {
+        var key = NormalizedKey.For(command.Username);
+        if (await db.Players.AnyAsync(p => p.UsernameKey == key, cancellationToken))
+        {
+            return new RegisterPlayerResult(RegisterPlayerError.UsernameTaken, string.Empty);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var player = new PlayerIdentity
+        {
+            Id = PlayerIdentity.NewId(),
+            Username = command.Username,
+            UsernameKey = key,
+            Nickname = command.Username,
+            Role = PlayerIdentity.PlayerRole,
+            PasswordHash = await hasher.HashAsync(command.Password, cancellationToken),
+            Provider = LoginProviders.Local,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Players.Add(player);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Lost a race with a concurrent registration of the same name: the unique index decided.
+            db.ChangeTracker.Clear();
+            if (await db.Players.AnyAsync(p => p.UsernameKey == key, cancellationToken))
+            {
+                return new RegisterPlayerResult(RegisterPlayerError.UsernameTaken, string.Empty);
+            }
+
+            throw;
+        }
+
+        Log.PlayerRegistered(logger, player.Id, player.Username);
+        await publisher.Publish(new PlayerRegistered(player.Id, player.Username), cancellationToken);
+        return new RegisterPlayerResult(RegisterPlayerError.None, player.Id);
+    }
+}

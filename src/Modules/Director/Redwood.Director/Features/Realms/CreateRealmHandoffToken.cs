@@ -1,0 +1,60 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Redwood.Director.Domain;
+using Redwood.Director.Persistence;
+
+namespace Redwood.Director.Features.Realms;
+
+/// <summary>
+/// <c>realm:auth:player:connect:client-to-director</c> (§3.9): mints a one-time token for this player and realm; the
+/// realm redeems it with <see cref="Contracts.ConsumeRealmHandoffToken"/>. Sent again on every realm reconnect.
+/// </summary>
+internal sealed record CreateRealmHandoffTokenCommand(string PlayerId, string RealmId) : ICommand<CreateRealmHandoffTokenResult>;
+
+internal enum CreateRealmHandoffTokenError
+{
+    None,
+    UnknownRealm,
+}
+
+internal sealed record CreateRealmHandoffTokenResult(CreateRealmHandoffTokenError Error, string Token);
+
+internal sealed class CreateRealmHandoffTokenValidator : AbstractValidator<CreateRealmHandoffTokenCommand>
+{
+    public CreateRealmHandoffTokenValidator()
+    {
+        RuleFor(c => c.PlayerId).NotEmpty().WithMessage("playerId is required");
+        RuleFor(c => c.RealmId).NotEmpty().WithMessage("realmId is required");
+    }
+}
+
+internal sealed class CreateRealmHandoffTokenHandler(
+    DirectorDbContext db, DirectorSettings settings, TimeProvider time, ILogger<CreateRealmHandoffTokenHandler> logger)
+    : ICommandHandler<CreateRealmHandoffTokenCommand, CreateRealmHandoffTokenResult>
+{
+    public async ValueTask<CreateRealmHandoffTokenResult> Handle(CreateRealmHandoffTokenCommand command, CancellationToken cancellationToken)
+    {
+        if (settings.Realms.All(r => r.Id != command.RealmId))
+        {
+            return new CreateRealmHandoffTokenResult(CreateRealmHandoffTokenError.UnknownRealm, string.Empty);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.RealmHandoffTokens.Where(t => t.PlayerId == command.PlayerId && (t.ExpiresAt < now || t.ConsumedAt != null))
+            .ExecuteDeleteAsync(cancellationToken);
+        var token = SecretToken.New();
+        db.RealmHandoffTokens.Add(new RealmHandoffToken
+        {
+            TokenHash = SecretToken.Hash(token),
+            PlayerId = command.PlayerId,
+            RealmId = command.RealmId,
+            CreatedAt = now,
+            ExpiresAt = now + settings.HandoffTokenLifetime,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        Log.HandoffTokenMinted(logger, command.PlayerId, command.RealmId);
+        return new CreateRealmHandoffTokenResult(CreateRealmHandoffTokenError.None, token);
+    }
+}

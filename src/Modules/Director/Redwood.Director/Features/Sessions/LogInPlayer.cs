@@ -1,0 +1,230 @@
+using System.Globalization;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Redwood.Director.Contracts;
+using Redwood.Director.Domain;
+using Redwood.Director.Persistence;
+using Redwood.SharedKernel.Ephemeral;
+using Redwood.SharedKernel.Persistence;
+
+namespace Redwood.Director.Features.Sessions;
+
+/// <summary>
+/// <c>player:login:username</c> (§3.2, §3.3, §3.6). With <c>local</c> the secret is a password or a session token
+/// (then <paramref name="Username"/> may also be the player id); with <c>jwt</c> it is the game's JWT. Every success
+/// issues a new session token; a token login rotates the presented token.
+/// </summary>
+/// <param name="ClientAddress">The client's IP address, for the per-address failure limit.</param>
+internal sealed record LogInPlayerCommand(string Username, string Secret, string Provider, string? ClientAddress)
+    : ICommand<LogInPlayerResult>;
+
+internal enum LogInError
+{
+    None,
+    InvalidCredentials,
+    TooManyAttempts,
+    UnknownProvider,
+    ProviderNotAllowed,
+    ProviderNotConfigured,
+}
+
+/// <param name="SessionFamily">The session family the new token belongs to; logout revokes that family.</param>
+internal sealed record LogInPlayerResult(LogInError Error, string PlayerId, string Token, string Nickname, string SessionFamily)
+{
+    public static LogInPlayerResult Failed(LogInError error) => new(error, string.Empty, string.Empty, string.Empty, string.Empty);
+}
+
+internal sealed class LogInPlayerValidator : AbstractValidator<LogInPlayerCommand>
+{
+    public LogInPlayerValidator()
+    {
+        RuleFor(c => c.Username).MaximumLength(256).WithMessage("Username is too long");
+        RuleFor(c => c.Username).NotEmpty().WithMessage("Username is required").When(c => c.Provider == LoginProviders.Local);
+        RuleFor(c => c.Secret).Cascade(CascadeMode.Stop)
+            .NotEmpty().WithMessage("Secret is required")
+            .MaximumLength(8192).WithMessage("Secret is too long");
+        RuleFor(c => c.Provider).NotEmpty().WithMessage("Provider is required");
+    }
+}
+
+internal sealed class LogInPlayerHandler(
+    DirectorDbContext db,
+    DirectorSettings settings,
+    PasswordHasher hasher,
+    JwtIdentityReader jwt,
+    IEphemeralStore store,
+    IPublisher publisher,
+    TimeProvider time,
+    ILogger<LogInPlayerHandler> logger) : ICommandHandler<LogInPlayerCommand, LogInPlayerResult>
+{
+    private AuthSettings Auth => settings.Auth;
+
+    public async ValueTask<LogInPlayerResult> Handle(LogInPlayerCommand command, CancellationToken cancellationToken)
+    {
+        var provider = command.Provider.Trim().ToLowerInvariant();
+        if (!LoginProviders.Known.Contains(provider))
+        {
+            return LogInPlayerResult.Failed(LogInError.UnknownProvider);
+        }
+
+        var userKey = provider == LoginProviders.Local ? "director:login-failures:user:" + NormalizedKey.For(command.Username) : null;
+        var addressKey = command.ClientAddress is { } address ? "director:login-failures:address:" + address : null;
+        if (await IsOverLimitAsync(userKey, Auth.MaxFailedLoginsPerUsername, cancellationToken)
+            || await IsOverLimitAsync(addressKey, Auth.MaxFailedLoginsPerAddress, cancellationToken))
+        {
+            Log.LoginThrottled(logger, provider, command.ClientAddress);
+            return LogInPlayerResult.Failed(LogInError.TooManyAttempts);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var (error, player, family, method) = provider == LoginProviders.Jwt
+            ? await JwtLoginAsync(command, now, cancellationToken)
+            : await LocalLoginAsync(command, now, cancellationToken);
+        if (error != LogInError.None || player is null)
+        {
+            await CountFailureAsync(userKey, cancellationToken);
+            await CountFailureAsync(addressKey, cancellationToken);
+            Log.LoginFailed(logger, provider, error, command.ClientAddress);
+            return LogInPlayerResult.Failed(error);
+        }
+
+        var token = SecretToken.New();
+        var sessionFamily = family ?? Guid.NewGuid().ToString("N");
+        db.Sessions.Add(new PlayerSession
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            FamilyId = sessionFamily,
+            PlayerId = player.Id,
+            TokenHash = SecretToken.Hash(token),
+            CreatedAt = now,
+            ExpiresAt = now + Auth.SessionLifetime,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+        await db.Sessions.Where(s => s.PlayerId == player.Id && (s.ExpiresAt < now || s.RevokedAt != null))
+            .ExecuteDeleteAsync(cancellationToken);
+
+        Log.PlayerLoggedIn(logger, player.Id, provider, method, command.ClientAddress);
+        return new LogInPlayerResult(LogInError.None, player.Id, token, player.Nickname, sessionFamily);
+    }
+
+    private async Task<Attempt> LocalLoginAsync(LogInPlayerCommand command, DateTime now, CancellationToken cancellationToken)
+    {
+        // A session token first: the plugin's auto-login and reconnect send one (with the player id as username).
+        var tokenHash = SecretToken.Hash(command.Secret);
+        var session = await db.Sessions.FirstOrDefaultAsync(s => s.TokenHash == tokenHash, cancellationToken);
+        if (session is { RevokedAt: null } && session.ExpiresAt > now)
+        {
+            var owner = await db.Players.FirstOrDefaultAsync(p => p.Id == session.PlayerId, cancellationToken);
+            if (owner is not null && IsNamedBy(owner, command.Username))
+            {
+                // Rotation: the presented token stays valid only for the grace period, so a request racing the
+                // reconnect with the old token still works.
+                var graceEnd = now + Auth.TokenRotationGrace;
+                if (session.ExpiresAt > graceEnd)
+                {
+                    session.ExpiresAt = graceEnd;
+                }
+
+                return new Attempt(LogInError.None, owner, session.FamilyId, "token");
+            }
+        }
+
+        if (!Auth.AllowedProviders.Contains(LoginProviders.Local))
+        {
+            return new Attempt(LogInError.ProviderNotAllowed, null, null, string.Empty);
+        }
+
+        var key = NormalizedKey.For(command.Username);
+        var player = await db.Players.FirstOrDefaultAsync(p => p.UsernameKey == key, cancellationToken);
+        if (player?.PasswordHash is null)
+        {
+            await hasher.VerifyNothingAsync(command.Secret, cancellationToken);
+            return new Attempt(LogInError.InvalidCredentials, null, null, string.Empty);
+        }
+
+        switch (await hasher.VerifyAsync(command.Secret, player.PasswordHash, cancellationToken))
+        {
+            case PasswordCheck.Failed:
+                return new Attempt(LogInError.InvalidCredentials, null, null, string.Empty);
+            case PasswordCheck.SuccessRehashNeeded:
+                player.PasswordHash = await hasher.HashAsync(command.Secret, cancellationToken);
+                player.UpdatedAt = now;
+                Log.PasswordRehashed(logger, player.Id, Auth.Pbkdf2Iterations);
+                break;
+        }
+
+        return new Attempt(LogInError.None, player, null, "password");
+    }
+
+    private async Task<Attempt> JwtLoginAsync(LogInPlayerCommand command, DateTime now, CancellationToken cancellationToken)
+    {
+        if (!Auth.AllowedProviders.Contains(LoginProviders.Jwt))
+        {
+            return new Attempt(LogInError.ProviderNotAllowed, null, null, string.Empty);
+        }
+
+        if (!Auth.Jwt.Enabled)
+        {
+            return new Attempt(LogInError.ProviderNotConfigured, null, null, string.Empty);
+        }
+
+        if (await jwt.ReadAsync(command.Secret, cancellationToken) is not { } identity)
+        {
+            return new Attempt(LogInError.InvalidCredentials, null, null, string.Empty);
+        }
+
+        var player = await FindJwtPlayerAsync(identity.Subject, cancellationToken);
+        if (player is null)
+        {
+            var nickname = identity.Name ?? identity.Subject;
+            player = new PlayerIdentity
+            {
+                Id = PlayerIdentity.NewId(),
+                Nickname = nickname.Length > 64 ? nickname[..64] : nickname,
+                Role = PlayerIdentity.PlayerRole,
+                Provider = LoginProviders.Jwt,
+                ProviderSubject = identity.Subject,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            db.Players.Add(player);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await publisher.Publish(new PlayerRegistered(player.Id, player.Nickname), cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // A concurrent first login of the same subject created it; the unique index decided.
+                db.ChangeTracker.Clear();
+                player = await FindJwtPlayerAsync(identity.Subject, cancellationToken) ?? throw new InvalidOperationException(
+                    "The JWT identity could not be stored.");
+            }
+        }
+
+        return new Attempt(LogInError.None, player, null, "jwt");
+    }
+
+    private Task<PlayerIdentity?> FindJwtPlayerAsync(string subject, CancellationToken cancellationToken) =>
+        db.Players.FirstOrDefaultAsync(p => p.Provider == LoginProviders.Jwt && p.ProviderSubject == subject, cancellationToken);
+
+    /// <summary>A token login names its player by username or by id; identities without a username accept any name.</summary>
+    private static bool IsNamedBy(PlayerIdentity player, string username) =>
+        player.Id == username || player.UsernameKey is null || player.UsernameKey == NormalizedKey.For(username);
+
+    private async Task<bool> IsOverLimitAsync(string? key, int limit, CancellationToken cancellationToken) =>
+        key is not null && await store.GetAsync(key, cancellationToken) is { } raw
+        && long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) && count >= limit;
+
+    private async Task CountFailureAsync(string? key, CancellationToken cancellationToken)
+    {
+        if (key is not null)
+        {
+            await store.IncrementAsync(key, Auth.FailedLoginWindow, cancellationToken);
+        }
+    }
+
+    private sealed record Attempt(LogInError Error, PlayerIdentity? Player, string? Family, string Method);
+}
