@@ -1,11 +1,20 @@
+using FluentValidation;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Redwood.Realm.Features.Characters;
+using Redwood.Realm.Integrations;
+using Redwood.Realm.Persistence;
+using Redwood.Realm.Transport;
 using Redwood.SharedKernel;
+using Redwood.SharedKernel.Persistence;
 
 namespace Redwood.Realm;
 
-/// <summary>The Realm module entry.</summary>
+/// <summary>
+/// The Realm module: the Realm Frontend players connect to after the Director hand-off (characters, regions,
+/// proxies, global data), this realm's store (<c>realm_&lt;id&gt;</c>) and its sign-in to the Director.
+/// </summary>
 public sealed class RealmModule : IModule
 {
     /// <inheritdoc />
@@ -14,11 +23,20 @@ public sealed class RealmModule : IModule
     /// <inheritdoc />
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
+        var settings = RealmSettings.Read(configuration);
+        services.AddSingleton(settings);
+        services.AddSingleton<RealmEndpoint>();
+        services.AddModuleDbContext<RealmDbContext, SqliteRealmDbContext, PostgresRealmDbContext>(configuration, settings.StoreName);
+        services.AddValidatorsFromAssemblyContaining<RealmModule>(includeInternalTypes: true);
     }
 
     /// <inheritdoc />
     public static void AddRuntime(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddModuleDatabaseRuntime<RealmDbContext>();
+        services.AddHostedService<RealmFrontend>();
+        services.AddHostedService<DirectorSignInService>();
+        services.AddHostedService<ArchivedCharacterPurger>();
     }
 
     /// <inheritdoc />

@@ -1,0 +1,103 @@
+using System.Text;
+using System.Text.Json;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Redwood.Realm.Contracts;
+using Redwood.Realm.Domain;
+using Redwood.Realm.Persistence;
+using Redwood.SharedKernel.Persistence;
+
+namespace Redwood.Realm.Features.Characters;
+
+/// <summary>Creates a character for the signed-in player; only the name and the creator data come from the client.</summary>
+internal sealed record CreateCharacterCommand(string PlayerId, string? Name, JsonElement? CharacterCreatorData)
+    : ICommand<CreateCharacterResult>;
+
+internal enum CreateCharacterError
+{
+    None,
+    NameTaken,
+    TooManyCharacters,
+    TooLarge,
+}
+
+internal sealed record CreateCharacterResult(CreateCharacterError Error, CharacterSnapshot? Character);
+
+internal sealed class CreateCharacterValidator : AbstractValidator<CreateCharacterCommand>
+{
+    public CreateCharacterValidator(RealmSettings settings)
+    {
+        RuleFor(c => c.PlayerId).NotEmpty();
+        RuleFor(c => c.Name).DisplayName("Character name", settings.Characters.MaxNameLength);
+        RuleFor(c => c.CharacterCreatorData).JsonObject("characterCreatorData", settings.Characters.MaxFieldBytes);
+    }
+}
+
+internal sealed class CreateCharacterHandler(
+    RealmDbContext db,
+    IPublisher publisher,
+    TimeProvider time,
+    RealmSettings settings,
+    ILogger<CreateCharacterHandler> logger) : ICommandHandler<CreateCharacterCommand, CreateCharacterResult>
+{
+    public async ValueTask<CreateCharacterResult> Handle(CreateCharacterCommand command, CancellationToken cancellationToken)
+    {
+        var name = command.Name!.Normalize(NormalizationForm.FormC);
+        var key = NormalizedKey.For(name);
+        var creatorData = command.CharacterCreatorData?.GetRawText() ?? Character.EmptyObject;
+        if (FieldRules.ByteSize(name) + FieldRules.ByteSize(creatorData) + (7 * Character.EmptyObject.Length) > settings.Characters.MaxCharacterBytes)
+        {
+            return new CreateCharacterResult(CreateCharacterError.TooLarge, null);
+        }
+
+        var active = await db.Characters.CountAsync(c => c.PlayerId == command.PlayerId && c.ArchivedAt == null, cancellationToken);
+        if (active >= settings.Characters.MaxPerPlayer)
+        {
+            return new CreateCharacterResult(CreateCharacterError.TooManyCharacters, null);
+        }
+
+        if (await db.Characters.AnyAsync(c => c.NameKey == key, cancellationToken))
+        {
+            return new CreateCharacterResult(CreateCharacterError.NameTaken, null);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var character = new Character
+        {
+            Id = RealmIds.NewId(),
+            PlayerId = command.PlayerId,
+            Name = name,
+            NameKey = key,
+            CreatedAt = now,
+            UpdatedAt = now,
+            CharacterCreatorData = creatorData,
+        };
+        db.Characters.Add(character);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request may have taken the name between the check and the insert; the unique index decided.
+            if (await NameTakenMeanwhileAsync(key, cancellationToken))
+            {
+                return new CreateCharacterResult(CreateCharacterError.NameTaken, null);
+            }
+
+            throw;
+        }
+
+        Log.CharacterCreated(logger, character.Id, character.PlayerId);
+        await publisher.Publish(new CharacterCreated(settings.Id, character.PlayerId, character.Id, character.Name), cancellationToken);
+        return new CreateCharacterResult(CreateCharacterError.None, CharacterSnapshot.Of(character));
+    }
+
+    private async Task<bool> NameTakenMeanwhileAsync(string key, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        return await db.Characters.AnyAsync(c => c.NameKey == key, cancellationToken);
+    }
+}

@@ -1,0 +1,23 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Redwood.Realm.Domain;
+using Redwood.Realm.Persistence;
+
+namespace Redwood.Realm.Features.Characters;
+
+/// <summary>
+/// The player's characters, oldest first. Without <see cref="IncludeArchived"/> archived characters are left out
+/// (the plugin shows the normal list unfiltered); with it every character comes back, archived ones included, because
+/// the plugin's archived list keeps only the entries whose <c>archivedAt</c> is a string.
+/// </summary>
+internal sealed record ListCharactersQuery(string PlayerId, bool IncludeArchived) : IQuery<IReadOnlyList<CharacterSnapshot>>;
+
+internal sealed class ListCharactersHandler(RealmDbContext db) : IQueryHandler<ListCharactersQuery, IReadOnlyList<CharacterSnapshot>>
+{
+    public async ValueTask<IReadOnlyList<CharacterSnapshot>> Handle(ListCharactersQuery query, CancellationToken cancellationToken) =>
+        await db.Characters.AsNoTracking()
+            .Where(c => c.PlayerId == query.PlayerId && (query.IncludeArchived || c.ArchivedAt == null))
+            .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
+            .Select(CharacterSnapshot.Projection)
+            .ToListAsync(cancellationToken);
+}
