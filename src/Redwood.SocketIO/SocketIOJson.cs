@@ -69,7 +69,7 @@ internal sealed class LenientIntegerConverter<T> : JsonConverter<T>
             return Convert(value);
         }
 
-        if (reader.TryGetDouble(out var number) && double.IsFinite(number) && Math.Floor(number) == number)
+        if (reader.TryGetDouble(out var number) && Math.Abs(number) < 1e28 && Math.Floor(number) == number)
         {
             return Convert((decimal)number);
         }

@@ -7,7 +7,7 @@ namespace Redwood.SocketIO.Protocol;
 internal readonly record struct DecodedPacket(PacketType Type, string Namespace, long AckId, int Attachments, JsonElement? Payload);
 
 /// <summary>Thrown for packets that do not follow the Socket.IO v5 grammar; the connection is closed.</summary>
-internal sealed class ProtocolViolationException(string message) : Exception(message);
+internal sealed class MalformedPacketException(string message) : Exception(message);
 
 /// <summary>Parses <c>&lt;type&gt;[&lt;attachments&gt;-][&lt;namespace&gt;,][&lt;ack id&gt;][&lt;JSON&gt;]</c> like Node's socket.io-parser.</summary>
 internal static class PacketParser
@@ -18,7 +18,7 @@ internal static class PacketParser
     {
         if (packet.IsEmpty || packet[0] < '0' || packet[0] > '6')
         {
-            throw new ProtocolViolationException("unknown packet type");
+            throw new MalformedPacketException("unknown packet type");
         }
 
         var type = (PacketType)(packet[0] - '0');
@@ -29,12 +29,12 @@ internal static class PacketParser
             var dash = packet[index..].IndexOf((byte)'-');
             if (dash <= 0 || dash > 3 || !TryParseDigits(packet.Slice(index, dash), out var count))
             {
-                throw new ProtocolViolationException("illegal attachments");
+                throw new MalformedPacketException("illegal attachments");
             }
 
             if (count > maxAttachments)
             {
-                throw new ProtocolViolationException("too many attachments");
+                throw new MalformedPacketException("too many attachments");
             }
 
             attachments = (int)count;
@@ -62,7 +62,7 @@ internal static class PacketParser
         {
             if (digits > MaxAckIdDigits || !TryParseDigits(packet.Slice(index, digits), out ackId))
             {
-                throw new ProtocolViolationException("invalid ack id");
+                throw new MalformedPacketException("invalid ack id");
             }
 
             index += digits;
@@ -77,12 +77,12 @@ internal static class PacketParser
                 payload = JsonElement.ParseValue(ref reader);
                 if (reader.BytesConsumed != packet.Length - index)
                 {
-                    throw new ProtocolViolationException("trailing data after payload");
+                    throw new MalformedPacketException("trailing data after payload");
                 }
             }
             catch (JsonException)
             {
-                throw new ProtocolViolationException("invalid payload");
+                throw new MalformedPacketException("invalid payload");
             }
         }
 
@@ -106,7 +106,7 @@ internal static class PacketParser
 
         if (!valid)
         {
-            throw new ProtocolViolationException("invalid payload");
+            throw new MalformedPacketException("invalid payload");
         }
     }
 

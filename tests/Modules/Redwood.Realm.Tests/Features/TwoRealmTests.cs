@@ -13,13 +13,16 @@ public sealed class TwoRealmTests
     public async Task Serves_two_realms_from_one_director_over_redis()
     {
         var redis = TestEnvironment.Redis;
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
         await using var main = await RealmTestHost.StartAsync(TestDatabase.Postgres, new Dictionary<string, string?>
         {
             ["Redwood:Redis:Configuration"] = redis,
+            ["Redwood:Redis:Prefix"] = prefix,
         });
         await using var second = await RedwoodApp.StartAsync(TestDatabase.Postgres, RealmTestHost.Settings(new Dictionary<string, string?>
         {
             ["Redwood:Redis:Configuration"] = redis,
+            ["Redwood:Redis:Prefix"] = prefix,
             ["ConnectionStrings:Redwood"] = main.Settings["ConnectionStrings:Redwood"],
             ["Redwood:Modules:Director:Enabled"] = "false",
             ["Redwood:Realm:Id"] = RealmTestHost.SecondRealmId,
