@@ -29,6 +29,15 @@ public sealed class SocketIOMessage
     /// <summary>Binary attachments referenced by <c>{"_placeholder":true,"num":i}</c> objects.</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Attachments { get; }
 
+    /// <summary>Work registered with <see cref="AfterAck"/>, run by the socket's dispatcher.</summary>
+    internal List<Func<ValueTask>>? AfterAckCallbacks { get; private set; }
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> once the handler's ack has been queued (or right after the handler when no ack
+    /// was requested), before the socket's next event is dispatched. Use it for a push that must follow the ack.
+    /// </summary>
+    public void AfterAck(Func<ValueTask> callback) => (AfterAckCallbacks ??= []).Add(callback);
+
     /// <summary>
     /// Deserializes argument <paramref name="index"/> with the server's serializer options (lenient integers);
     /// <c>byte[]</c>/<c>ReadOnlyMemory&lt;byte&gt;</c> members bind to attachments. Missing arguments give default.

@@ -376,6 +376,18 @@ public sealed class SocketIOSocket
             var args = result is SocketIOArgs many ? many.Values : [result];
             _connection.Send(PacketEncoder.EncodeMessage(PacketType.Ack, Namespace.Name, ackId, null, args, Namespace.Server.BinaryOptions));
         }
+
+        foreach (var callback in message.AfterAckCallbacks ?? [])
+        {
+            try
+            {
+                await callback().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.HandlerFailed(Namespace.Server.Logger, ex, message.Event, Namespace.Name, Id);
+            }
+        }
     }
 
     private readonly record struct Work(WorkKind Kind, SocketIOMessage? Message, long AckId, string? Reason);

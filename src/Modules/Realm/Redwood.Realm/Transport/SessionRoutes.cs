@@ -15,14 +15,8 @@ internal static class SessionRoutes
 
     public static void Map(SocketIONamespace ns, RealmRoutes routes)
     {
-        ns.OnRequest(Connect, routes.Scopes, routes.Logger, (request, ct) =>
-        {
-            // The plugin binds its push handlers just before sending this request, so realm:regions must follow the
-            // ack (see AckThenPush). The work uses its own scope, leaving the library's scope empty.
-            var ack = new AckThenPush();
-            _ = SignInAsync(request, routes, ack, ct);
-            return ack.Ack;
-        });
+        // The plugin binds its push handlers just before sending this request, so realm:regions must follow the ack.
+        ns.OnRequest(Connect, routes.Scopes, routes.Logger, (request, ct) => SignInAsync(request, routes, ct));
 
         ns.OnEvent(Logout, routes.Scopes, routes.Logger, (request, _) =>
         {
@@ -41,50 +35,27 @@ internal static class SessionRoutes
         });
     }
 
-    private static async Task SignInAsync(SocketRequest request, RealmRoutes routes, AckThenPush ack, CancellationToken ct)
+    private static async ValueTask<object> SignInAsync(SocketRequest request, RealmRoutes routes, CancellationToken ct)
     {
         var socket = request.Socket;
-        object reply;
-        var signedIn = false;
-        try
+        var payload = request.Payload<ConnectPayload>();
+        if (RealmSession.Of(socket) is { } current && current.PlayerId != payload.PlayerId)
         {
-            var payload = request.Payload<ConnectPayload>();
-            if (RealmSession.Of(socket) is { } current && current.PlayerId != payload.PlayerId)
-            {
-                throw new RequestRefusedException("This connection is already signed in as another player");
-            }
-
-            SignInPlayerResult result;
-            await using (var scope = routes.Scopes.CreateAsyncScope())
-            {
-                result = await RealmRoutes.SendAsync(request with { Services = scope.ServiceProvider }, new SignInPlayerCommand(payload.PlayerId, payload.Token), ct);
-            }
-
-            if (result.Error == SignInPlayerError.None)
-            {
-                RealmSession.Bind(socket, new RealmSession(payload.PlayerId!, result.Nickname, result.Role, result.PlayerData));
-                Log.PlayerSignedIn(routes.Logger, payload.PlayerId!, routes.Settings.Id, socket.Id);
-                reply = SocketRouteExtensions.ErrorOnly(string.Empty);
-                signedIn = true;
-            }
-            else
-            {
-                var error = Describe(result.Error);
-                Log.PlayerSignInRefused(routes.Logger, payload.PlayerId!, error);
-                reply = SocketRouteExtensions.ErrorOnly(error);
-            }
-        }
-        catch (Exception ex)
-        {
-            await ack.Fail(ex);
-            return;
+            throw new RequestRefusedException("This connection is already signed in as another player");
         }
 
-        await ack.Complete(reply);
-        if (signedIn)
+        var result = await RealmRoutes.SendAsync(request, new SignInPlayerCommand(payload.PlayerId, payload.Token), ct);
+        if (result.Error != SignInPlayerError.None)
         {
-            await socket.EmitAsync(RegionsPush, new RegionsPush(routes.Endpoint.Regions));
+            var error = Describe(result.Error);
+            Log.PlayerSignInRefused(routes.Logger, payload.PlayerId!, error);
+            return SocketRouteExtensions.ErrorOnly(error);
         }
+
+        RealmSession.Bind(socket, new RealmSession(payload.PlayerId!, result.Nickname, result.Role, result.PlayerData));
+        Log.PlayerSignedIn(routes.Logger, payload.PlayerId!, routes.Settings.Id, socket.Id);
+        request.Message.AfterAck(() => socket.EmitAsync(RegionsPush, new RegionsPush(routes.Endpoint.Regions)));
+        return SocketRouteExtensions.ErrorOnly(string.Empty);
     }
 
     private static string Describe(SignInPlayerError error) => error switch
