@@ -27,9 +27,14 @@ public sealed class DirectorModule : IModule
         services.AddSingleton(_ => DirectorSettings.Read(configuration));
         services.AddSingleton(sp => sp.GetRequiredService<DirectorSettings>().Auth);
         services.AddSingleton(sp => sp.GetRequiredService<DirectorSettings>().Auth.Jwt);
-        services.AddSingleton<PasswordHasher>();
-        services.AddSingleton<JwtIdentityReader>();
         services.AddSingleton<DirectorClock>();
+
+        // Domain services (password hasher, JWT reader) are stateless singletons; the entities beside them have no
+        // constructor dependencies and are not services.
+        services.Scan(scan => scan.FromAssemblyOf<DirectorModule>()
+            .AddClasses(c => c.InExactNamespaceOf<PasswordHasher>().Where(t => t.GetConstructors().Any(k => k.GetParameters().Length > 0)), publicOnly: false)
+            .AsSelf()
+            .WithSingletonLifetime());
         services.AddModuleDbContext<DirectorDbContext, SqliteDirectorDbContext, PostgresDirectorDbContext>(configuration, "director");
         // The username and password rule sets are parts of other validators, not validators of a message.
         services.AddValidatorsFromAssemblyContaining<DirectorModule>(
