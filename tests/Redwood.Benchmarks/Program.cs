@@ -1,0 +1,29 @@
+using BenchmarkDotNet.Running;
+using Redwood.Benchmarks.Login;
+using Redwood.Benchmarks.SocketIO;
+
+return args.Length == 0 ? Usage() : args[0] switch
+{
+    "socketio" => await SocketIOBenchmark.RunAsync(args[1..]),
+    "login" => await LoginBenchmark.RunAsync(args[1..]),
+    "micro" => RunMicro(args[1..]),
+    _ => Usage(),
+};
+
+static int RunMicro(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(SocketIOBenchmark).Assembly).Run(args);
+    return 0;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: dotnet run -c Release --project tests/Redwood.Benchmarks -- <command> [options]
+          socketio [--rounds N] [--duration S] [--idle N] ...   load-test our Socket.IO server against node socket.io
+          micro [BenchmarkDotNet options, e.g. --filter '*']       run the BenchmarkDotNet micro-benchmarks
+        """);
+    Console.Error.WriteLine(SocketIOOptions.Usage);
+    Console.Error.WriteLine(LoginBenchmark.Usage);
+    return 2;
+}
