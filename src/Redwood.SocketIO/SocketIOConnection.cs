@@ -151,7 +151,7 @@ internal sealed class SocketIOConnection(SocketIOServer server, EngineSession en
             case PacketType.Event or PacketType.BinaryEvent:
                 var payload = packet.Payload!.Value;
                 var nameElement = payload[0];
-                var eventName = nameElement.ValueKind == JsonValueKind.String ? nameElement.GetString()! : nameElement.GetRawText();
+                var eventName = nameElement.ValueKind == JsonValueKind.String ? server.EventNameOf(nameElement) : nameElement.GetRawText();
                 if (ReservedEvents.Contains(eventName))
                 {
                     throw new MalformedPacketException("reserved event name");

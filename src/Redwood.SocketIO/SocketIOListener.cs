@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Redwood.SocketIO.Engine;
 
 namespace Redwood.SocketIO;
 
@@ -45,7 +46,8 @@ public sealed class SocketIOListener : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
         {
             options.AddServerHeader = false;
-            options.Listen(endpoint);
+            // WebSocket handshakes are taken before the HTTP layer (ADR 0004); everything else reaches the routes below.
+            options.Listen(endpoint, listen => listen.Use(new WebSocketFastPath(server).Build));
         });
 
         var app = builder.Build();

@@ -43,6 +43,7 @@ public sealed class SocketIONamespace
         ArgumentNullException.ThrowIfNull(eventName);
         ArgumentNullException.ThrowIfNull(handler);
         _handlers[eventName] = handler;
+        Server.AddEventName(eventName);
     }
 
     /// <summary>Registers the handler of events that have no specific handler.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -24,6 +25,7 @@ public sealed class SocketIOServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, SocketIONamespace> _namespaces = new(StringComparer.Ordinal);
     private readonly Lock _dynamicGate = new();
     private readonly ConcurrentDictionary<Task, byte> _transports = new();
+    private readonly ConcurrentDictionary<string, string> _eventNames = new(StringComparer.Ordinal);
     private readonly ITimer _timer;
     private (Func<string, bool> Predicate, Action<SocketIONamespace> Configure)[] _dynamic = [];
     private int _connectionCount;
@@ -164,10 +166,7 @@ public sealed class SocketIOServer : IAsyncDisposable
         }
 
         var direct = new EngineSession(this, SocketIOConnection.NewId(), TransportKind.WebSocket, context);
-        direct.AttachWebSocket(socket, context);
-        Register(direct);
-        direct.Send(OutboundPacket.FromText(EngineSession.BuildOpenPacket(direct.Id, upgradable: false, Options)));
-        await TrackAsync(direct.RunWebSocketAsync(socket)).ConfigureAwait(false);
+        await RunDirectWebSocketAsync(direct, socket, context).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -255,6 +254,37 @@ public sealed class SocketIOServer : IAsyncDisposable
         }
 
         return null;
+    }
+
+    internal bool IsShuttingDown => _shuttingDown;
+
+    /// <summary>Runs a session whose WebSocket was opened without a handshake packet exchange (no <c>sid</c> in the request).</summary>
+    internal Task RunDirectWebSocketAsync(EngineSession session, WebSocket socket, object owner)
+    {
+        session.AttachWebSocket(socket, owner);
+        Register(session);
+        session.Send(OutboundPacket.FromText(EngineSession.BuildOpenPacket(session.Id, upgradable: false, Options)));
+        return TrackAsync(session.RunWebSocketAsync(socket));
+    }
+
+    /// <summary>Remembers a handled event name so incoming events of that name reuse one string.</summary>
+    internal void AddEventName(string name) => _eventNames.TryAdd(name, name);
+
+    /// <summary>The event name of a JSON string element, without allocating when it names a registered handler.</summary>
+    internal string EventNameOf(JsonElement element)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        if (raw.Length is > 2 and <= 66 && raw[1..^1].IndexOf((byte)'\\') < 0)
+        {
+            Span<char> chars = stackalloc char[64];
+            if (Encoding.UTF8.TryGetChars(raw[1..^1], chars, out var written)
+                && _eventNames.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..written], out var known))
+            {
+                return known;
+            }
+        }
+
+        return element.GetString()!;
     }
 
     internal EngineSession? FindSession(string sid) => _sessions.TryGetValue(sid, out var session) ? session : null;

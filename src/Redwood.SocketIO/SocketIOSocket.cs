@@ -283,28 +283,69 @@ public sealed class SocketIOSocket
         }
     }
 
+    /// <summary>
+    /// Queues work in arrival order. An event that finds nothing queued or running starts on the caller (the
+    /// transport's reader) and stays there only while its handler completes synchronously; once it awaits, the rest of
+    /// it and any work queued meanwhile continue on the thread pool, so a slow handler never stalls the reader.
+    /// Lifecycle callbacks always go to the pool: they may be raised from the server's shared heartbeat timer.
+    /// </summary>
     private void Schedule(Work work, bool force)
     {
         lock (_gate)
         {
-            _work ??= new Queue<Work>();
-            if (!force && _work.Count >= Namespace.Server.Options.MaxOutboundQueue)
+            if (!force && _work is not null && _work.Count >= Namespace.Server.Options.MaxOutboundQueue)
             {
                 Log.InboundQueueFull(Namespace.Server.Logger, ConnectionId, Namespace.Server.Options.MaxOutboundQueue);
                 ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.Engine.Close(DisconnectReasons.TransportError, graceful: false), _connection, preferLocal: false);
                 return;
             }
 
-            _work.Enqueue(work);
-            if (_running)
+            var inline = !_running && work.Kind == WorkKind.Event;
+            if (!inline)
             {
-                return;
+                (_work ??= new Queue<Work>()).Enqueue(work);
+                if (_running)
+                {
+                    return;
+                }
             }
 
             _running = true;
+            if (!inline)
+            {
+                work = default;
+            }
+        }
+
+        if (work.Message is null)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_dispatcher, preferLocal: false);
+            return;
+        }
+
+        var pending = ExecuteAsync(work);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            _ = ContinueAsync(pending);
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_work is not { Count: > 0 })
+            {
+                _running = false;
+                return;
+            }
         }
 
         ThreadPool.UnsafeQueueUserWorkItem(_dispatcher, preferLocal: false);
+    }
+
+    private async Task ContinueAsync(ValueTask pending)
+    {
+        await pending.ConfigureAwait(false);
+        await RunAsync().ConfigureAwait(false);
     }
 
     private async Task RunAsync()
@@ -314,7 +355,7 @@ public sealed class SocketIOSocket
             Work work;
             lock (_gate)
             {
-                if (!_work!.TryDequeue(out work))
+                if (_work is null || !_work.TryDequeue(out work))
                 {
                     _running = false;
                     return;

@@ -12,7 +12,8 @@ public static class ModuleDbContextExtensions
     public const string HistoryTable = "__EFMigrationsHistory";
 
     /// <summary>
-    /// Registers <typeparamref name="TContext"/> backed by the provider subclass the settings choose. Each provider
+    /// Registers <typeparamref name="TContext"/> (pooled: every socket request gets a scope, and a context per request
+    /// would be rebuilt each time) backed by the provider subclass the settings choose. Each provider
     /// subclass carries its own migration set. <paramref name="store"/> names the SQLite file and the PostgreSQL schema.
     /// </summary>
     public static IServiceCollection AddModuleDbContext<TContext, TSqlite, TPostgres>(
@@ -30,12 +31,12 @@ public static class ModuleDbContextExtensions
         services.AddKeyedSingleton<ModuleStore>(typeof(TContext), new ModuleStore(store, settings));
         if (settings.Provider == PersistenceProvider.Postgres)
         {
-            services.AddDbContext<TPostgres>(o => ConfigurePostgres(o, settings.ConnectionString!, store));
+            services.AddDbContextPool<TPostgres>(o => ConfigurePostgres(o, settings.ConnectionString!, store));
             services.AddScoped<TContext>(sp => sp.GetRequiredService<TPostgres>());
         }
         else
         {
-            services.AddDbContext<TSqlite>(o => ConfigureSqlite(o, Path.Combine(settings.DataDirectory, store + ".db")));
+            services.AddDbContextPool<TSqlite>(o => ConfigureSqlite(o, Path.Combine(settings.DataDirectory, store + ".db")));
             services.AddScoped<TContext>(sp => sp.GetRequiredService<TSqlite>());
         }
 

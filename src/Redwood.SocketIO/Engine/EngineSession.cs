@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Net;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Redwood.SocketIO.Protocol;
 
@@ -29,7 +31,7 @@ internal sealed class EngineSession
     private Queue<OutboundPacket>? _queue;
     private WebSocket? _webSocket;
     private WebSocket? _upgradingSocket;
-    private HttpContext? _webSocketContext;
+    private object? _webSocketOwner;
     private HttpContext? _upgradeContext;
     private PollWaiter? _pendingGet;
     private TaskCompletionSource? _writerDone;
@@ -46,13 +48,17 @@ internal sealed class EngineSession
     private int _pongReceived;
 
     public EngineSession(SocketIOServer server, string id, TransportKind transport, HttpContext context)
+        : this(server, id, transport, RemoteOf(context.Connection), LocalOf(context.Connection))
+    {
+    }
+
+    public EngineSession(SocketIOServer server, string id, TransportKind transport, IPEndPoint? remoteEndPoint, IPEndPoint? localEndPoint)
     {
         _server = server;
         Id = id;
         Transport = transport;
-        var connection = context.Connection;
-        RemoteEndPoint = connection.RemoteIpAddress is { } remote ? new IPEndPoint(remote, connection.RemotePort) : null;
-        LocalEndPoint = connection.LocalIpAddress is { } local ? new IPEndPoint(local, connection.LocalPort) : null;
+        RemoteEndPoint = remoteEndPoint;
+        LocalEndPoint = localEndPoint;
         var now = server.Time.GetTimestamp();
         _nextPingAt = now + server.PingIntervalTicks;
         _connectDeadline = now + server.ConnectTimeoutTicks;
@@ -309,13 +315,16 @@ internal sealed class EngineSession
         }
     }
 
-    /// <summary>Binds a directly opened WebSocket; call before the session becomes visible to the timer.</summary>
-    public void AttachWebSocket(WebSocket socket, HttpContext context)
+    /// <summary>
+    /// Binds a directly opened WebSocket; call before the session becomes visible to the timer. The owner (the
+    /// <see cref="HttpContext"/> or the Kestrel <see cref="ConnectionContext"/>) is aborted with the socket.
+    /// </summary>
+    public void AttachWebSocket(WebSocket socket, object owner)
     {
         lock (_gate)
         {
             _webSocket = socket;
-            _webSocketContext = context;
+            _webSocketOwner = owner;
             _writerDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
@@ -545,6 +554,12 @@ internal sealed class EngineSession
         }
     }
 
+    private static IPEndPoint? RemoteOf(ConnectionInfo connection)
+        => connection.RemoteIpAddress is { } remote ? new IPEndPoint(remote, connection.RemotePort) : null;
+
+    private static IPEndPoint? LocalOf(ConnectionInfo connection)
+        => connection.LocalIpAddress is { } local ? new IPEndPoint(local, connection.LocalPort) : null;
+
     private static byte[] Grow(byte[] buffer, int length, int limit)
     {
         var next = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit));
@@ -742,7 +757,7 @@ internal sealed class EngineSession
             _upgrading = false;
             Transport = TransportKind.WebSocket;
             _webSocket = socket;
-            _webSocketContext = _upgradeContext;
+            _webSocketOwner = _upgradeContext;
             _upgradeContext = null;
             _writerDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             waiter = _pendingGet;
@@ -784,8 +799,11 @@ internal sealed class EngineSession
         return taken;
     }
 
-    private void StartWriter(WebSocket socket)
-        => ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Session.WriteLoopAsync(state.Socket), (Session: this, Socket: socket), preferLocal: false);
+    /// <summary>
+    /// Runs the write loop on the caller: sends into the connection's pipe normally complete synchronously, and one
+    /// that has to wait (a full pipe) continues on the pool, so the caller is never blocked.
+    /// </summary>
+    private void StartWriter(WebSocket socket) => _ = WriteLoopAsync(socket);
 
     private async Task WriteLoopAsync(WebSocket socket)
     {
@@ -872,13 +890,21 @@ internal sealed class EngineSession
     private void AbortWebSocket(WebSocket socket)
     {
         socket.Abort();
-        HttpContext? context;
+        object? owner;
         lock (_gate)
         {
-            context = _webSocket == socket ? _webSocketContext : null;
+            owner = _webSocket == socket ? _webSocketOwner : null;
         }
 
-        context?.Abort();
+        switch (owner)
+        {
+            case HttpContext context:
+                context.Abort();
+                break;
+            case ConnectionContext connection:
+                connection.Abort();
+                break;
+        }
     }
 
     private async Task ReadLoopAsync(WebSocket socket)
@@ -939,13 +965,14 @@ internal sealed class EngineSession
 
         lock (_gate)
         {
-            _webSocketContext = null;
+            _webSocketOwner = null;
         }
     }
 
     /// <summary>
     /// Waits with a zero-byte read so an idle connection holds no receive buffer, then rents one only for the message.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(FrameKind Kind, byte[]? Buffer, int Length)> ReceiveFrameAsync(WebSocket socket)
     {
         var first = await socket.ReceiveAsync(Memory<byte>.Empty, CancellationToken.None).ConfigureAwait(false);

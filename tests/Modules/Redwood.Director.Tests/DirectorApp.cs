@@ -71,6 +71,12 @@ internal static class DirectorApp
         return await query(scope.ServiceProvider.GetRequiredService<DirectorDbContext>());
     }
 
+    public static async Task<TResult> SendAsync<TResult>(this RedwoodApp app, Mediator.ICommand<TResult> command)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Mediator.ISender>().Send(command);
+    }
+
     /// <summary>An HS256 JWT signed with <paramref name="secret"/>, built by hand so the test does not share the server's library.</summary>
     public static string Jwt(string secret, object claims, string algorithm = "HS256")
     {

@@ -1,9 +1,11 @@
+using System.Reflection;
 using FluentValidation;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Redwood.Director.Domain;
 using Redwood.Director.Features.Realms;
+using Redwood.Director.Features.Sessions;
 using Redwood.Director.Persistence;
 using Redwood.Director.Transport;
 using Redwood.SharedKernel;
@@ -29,10 +31,10 @@ public sealed class DirectorModule : IModule
         services.AddSingleton(sp => sp.GetRequiredService<DirectorSettings>().Auth.Jwt);
         services.AddSingleton<DirectorClock>();
 
-        // Domain services (password hasher, JWT reader) are stateless singletons; the entities beside them have no
-        // constructor dependencies and are not services.
+        // Domain services (password hasher, JWT reader) are the Domain classes that take dependencies; entities and
+        // value records beside them are not services.
         services.Scan(scan => scan.FromAssemblyOf<DirectorModule>()
-            .AddClasses(c => c.InExactNamespaceOf<PasswordHasher>().Where(t => t.GetConstructors().Any(k => k.GetParameters().Length > 0)), publicOnly: false)
+            .AddClasses(c => c.InExactNamespaceOf<PasswordHasher>().Where(IsDomainService), publicOnly: false)
             .AsSelf()
             .WithSingletonLifetime());
         services.AddModuleDbContext<DirectorDbContext, SqliteDirectorDbContext, PostgresDirectorDbContext>(configuration, "director");
@@ -41,12 +43,17 @@ public sealed class DirectorModule : IModule
             includeInternalTypes: true, filter: scan => scan.InterfaceType != typeof(IValidator<string>));
     }
 
+    private static bool IsDomainService(Type type) =>
+        type.GetProperty("EqualityContract", BindingFlags.NonPublic | BindingFlags.Instance) is null
+        && type.GetConstructors().Any(c => c.GetParameters().Length > 0);
+
     /// <inheritdoc />
     public static void AddRuntime(IServiceCollection services, IConfiguration configuration)
     {
         services.AddModuleDatabaseRuntime<DirectorDbContext>();
         services.AddHostedService<DirectorStartup>();
         services.AddHostedService<DirectorFrontend>();
+        services.AddHostedService<SessionPurger>();
     }
 
     /// <inheritdoc />

@@ -52,4 +52,7 @@ internal static partial class Log
 
     [LoggerMessage(1024, LogLevel.Information, "Realm hand-off token for player {PlayerId} refused by realm {RealmId}: {Reason}")]
     public static partial void HandoffTokenRefused(ILogger logger, string playerId, string realmId, HandoffTokenError reason);
+
+    [LoggerMessage(1025, LogLevel.Information, "Purged {Sessions} expired or revoked session token(s) and {Handoffs} expired hand-off token(s)")]
+    public static partial void TokensPurged(ILogger logger, int sessions, int handoffs);
 }

@@ -35,9 +35,6 @@ internal static partial class Log
     [LoggerMessage(2010, LogLevel.Information, "Purged {Count} archived character(s)")]
     public static partial void CharactersPurged(ILogger logger, int count);
 
-    [LoggerMessage(2011, LogLevel.Error, "Purging archived characters failed; retrying at the next interval")]
-    public static partial void PurgeFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(2012, LogLevel.Information, "Proxy {ProxyId} created by player {PlayerId} (public: {Public})")]
     public static partial void ProxyCreated(ILogger logger, string proxyId, string playerId, bool @public);
 

@@ -64,3 +64,24 @@ public sealed class LogOutPlayerTests
         Assert.Equal(string.Empty, (await laptop.ReconnectLoginAsync(laptopLogin.Str("playerId"), laptopLogin.Str("token"))).Str("error"));
     }
 }
+
+public sealed class PurgeSessionsTests
+{
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task Revoked_tokens_are_purged_and_stay_refused(TestDatabase database)
+    {
+        await using var app = await DirectorApp.StartAsync(database);
+        await using var client = await app.ConnectAsync();
+        var login = await client.RegisterAndLoginAsync(DirectorApp.NewUsername());
+        var (playerId, token) = (login.Str("playerId"), login.Str("token"));
+        await client.EmitAsync("player:logout", new { playerId });
+        Assert.Equal("Not logged in", (await client.RequestAsync("realm:list", new { playerId })).Str("error"));
+
+        var purged = await app.SendAsync(new Redwood.Director.Features.Sessions.PurgeSessionsCommand());
+
+        Assert.True(purged >= 1);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Sessions.CountAsync(s => s.PlayerId == playerId)));
+        await using var other = await app.ConnectAsync();
+        Assert.Equal("Invalid username or password", (await other.ReconnectLoginAsync(playerId, token)).Str("error"));
+    }
+}

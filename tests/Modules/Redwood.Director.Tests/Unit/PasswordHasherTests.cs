@@ -5,7 +5,7 @@ namespace Redwood.Director.Tests.Unit;
 public sealed class PasswordHasherTests
 {
     private static AuthSettings Settings(int iterations = 1000, int length = 64, int concurrency = 2) =>
-        new(iterations, length, concurrency, 3, 32, "_.-", 8, 128, false, false, TimeSpan.FromDays(30), TimeSpan.FromMinutes(1),
+        new(iterations, length, concurrency, 3, 32, "_.-", 8, 128, false, false, TimeSpan.FromDays(30), TimeSpan.FromMinutes(1), TimeSpan.FromHours(1),
             10, 50, TimeSpan.FromMinutes(5), ["local"], new JwtSettings(null, "sub", null, null));
 
     [Fact]

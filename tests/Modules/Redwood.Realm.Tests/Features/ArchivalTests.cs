@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Redwood.Realm.Features.Characters;
 using Redwood.Realm.Persistence;
@@ -48,9 +49,9 @@ public sealed class ArchivalTests
         var settings = app.Services.GetRequiredService<RealmSettings>();
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RealmDbContext>();
-        var tooEarly = await new PurgeArchivedCharactersHandler(db, new ShiftedTime(TimeSpan.FromHours(23)), settings)
+        var tooEarly = await new PurgeArchivedCharactersHandler(db, new ShiftedTime(TimeSpan.FromHours(23)), settings, NullLogger<PurgeArchivedCharactersHandler>.Instance)
             .Handle(new PurgeArchivedCharactersCommand(), CancellationToken.None);
-        var due = await new PurgeArchivedCharactersHandler(db, new ShiftedTime(TimeSpan.FromHours(25)), settings)
+        var due = await new PurgeArchivedCharactersHandler(db, new ShiftedTime(TimeSpan.FromHours(25)), settings, NullLogger<PurgeArchivedCharactersHandler>.Instance)
             .Handle(new PurgeArchivedCharactersCommand(), CancellationToken.None);
 
         Assert.Equal(0, tooEarly);

@@ -102,8 +102,6 @@ internal sealed class LogInPlayerHandler(
             ExpiresAt = now + Auth.SessionLifetime,
         });
         await db.SaveChangesAsync(cancellationToken);
-        await db.Sessions.Where(s => s.PlayerId == player.Id && (s.ExpiresAt < now || s.RevokedAt != null))
-            .ExecuteDeleteAsync(cancellationToken);
 
         Log.PlayerLoggedIn(logger, player.Id, provider, method, command.ClientAddress);
         return new LogInPlayerResult(LogInError.None, player.Id, token, player.Nickname, sessionFamily);
@@ -112,8 +110,9 @@ internal sealed class LogInPlayerHandler(
     private async Task<Attempt> LocalLoginAsync(LogInPlayerCommand command, DateTime now, CancellationToken cancellationToken)
     {
         // A session token first: the plugin's auto-login and reconnect send one (with the player id as username).
-        var tokenHash = SecretToken.Hash(command.Secret);
-        var session = await db.Sessions.FirstOrDefaultAsync(s => s.TokenHash == tokenHash, cancellationToken);
+        var session = SecretToken.IsWellFormed(command.Secret)
+            ? await db.Sessions.FirstOrDefaultAsync(s => s.TokenHash == SecretToken.Hash(command.Secret), cancellationToken)
+            : null;
         if (session is { RevokedAt: null } && session.ExpiresAt > now)
         {
             var owner = await db.Players.FirstOrDefaultAsync(p => p.Id == session.PlayerId, cancellationToken);

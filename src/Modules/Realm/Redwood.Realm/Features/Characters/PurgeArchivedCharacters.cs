@@ -1,9 +1,9 @@
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Redwood.Realm.Persistence;
+using Redwood.SharedKernel.Messaging;
 
 namespace Redwood.Realm.Features.Characters;
 
@@ -13,7 +13,8 @@ namespace Redwood.Realm.Features.Characters;
 /// </summary>
 internal sealed record PurgeArchivedCharactersCommand : ICommand<int>;
 
-internal sealed class PurgeArchivedCharactersHandler(RealmDbContext db, TimeProvider time, RealmSettings settings)
+internal sealed class PurgeArchivedCharactersHandler(
+    RealmDbContext db, TimeProvider time, RealmSettings settings, ILogger<PurgeArchivedCharactersHandler> logger)
     : ICommandHandler<PurgeArchivedCharactersCommand, int>
 {
     public async ValueTask<int> Handle(PurgeArchivedCharactersCommand command, CancellationToken cancellationToken)
@@ -24,54 +25,25 @@ internal sealed class PurgeArchivedCharactersHandler(RealmDbContext db, TimeProv
         }
 
         var cutoff = time.GetUtcNow().UtcDateTime.AddDays(-settings.Characters.ArchivalPeriodDays);
-        return await db.Characters
+        var purged = await db.Characters
             .Where(c => c.ArchivedAt != null && c.ArchivedAt <= cutoff)
             .ExecuteDeleteAsync(cancellationToken);
+        if (purged > 0)
+        {
+            Log.CharactersPurged(logger, purged);
+        }
+
+        return purged;
     }
 }
 
 /// <summary>Runs <see cref="PurgeArchivedCharactersCommand"/> at start-up and then every purge interval.</summary>
 internal sealed class ArchivedCharacterPurger(
-    IServiceScopeFactory scopes, RealmSettings settings, TimeProvider time, ILogger<ArchivedCharacterPurger> logger) : BackgroundService
+    IServiceScopeFactory scopes, RealmSettings settings, TimeProvider time, ILogger<ArchivedCharacterPurger> logger)
+    : PeriodicCommandService(scopes, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (settings.Characters.ArchivalPeriodDays < 0)
-        {
-            return;
-        }
+    protected override TimeSpan Interval =>
+        settings.Characters.ArchivalPeriodDays < 0 ? TimeSpan.Zero : settings.Characters.PurgeInterval;
 
-        // Never run the first purge inside the host's start-up sequence.
-        await Task.Yield();
-        using var timer = new PeriodicTimer(settings.Characters.PurgeInterval, time);
-        try
-        {
-            do
-            {
-                await PurgeOnceAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
-
-    private async Task PurgeOnceAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var purged = await scope.ServiceProvider.GetRequiredService<ISender>().Send(new PurgeArchivedCharactersCommand(), stoppingToken);
-            if (purged > 0)
-            {
-                Log.CharactersPurged(logger, purged);
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-        {
-            Log.PurgeFailed(logger, ex);
-        }
-    }
+    protected override object CreateCommand() => new PurgeArchivedCharactersCommand();
 }
