@@ -13,23 +13,21 @@ namespace Redwood.Host;
 internal static partial class HostSetup
 {
     /// <summary>
-    /// appsettings.json lives at the repository root: found in the working directory under <c>dotnet run</c>, next to
-    /// the binary otherwise. Environment variables override it.
+    /// appsettings.json lives at the repository root, where <c>dotnet run</c> starts; a published binary carries a copy
+    /// next to it, used when the working directory has none. Environment variables override it.
     /// </summary>
     public static void AddRedwoodConfiguration(this WebApplicationBuilder builder)
     {
         if (!File.Exists(Path.Combine(builder.Environment.ContentRootPath, "appsettings.json")))
         {
+            // The file provider must be set before the source is inserted: the configuration builds it right away.
             builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
             {
-                Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"),
+                FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
+                Path = "appsettings.json",
                 Optional = true,
                 ReloadOnChange = false,
             });
-            foreach (var source in builder.Configuration.Sources.OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationSource>())
-            {
-                source.ResolveFileProvider();
-            }
         }
     }
 
