@@ -18,7 +18,16 @@ internal sealed partial class NotificationRouter(
     {
         if (!RedisBus.IsReceivingRemote && modules.IsContract(notification.GetType()) && services.GetService<RedisBus>() is { } bus)
         {
-            await bus.ForwardAsync(notification, cancellationToken);
+            try
+            {
+                await bus.ForwardAsync(notification, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The publisher's change is already saved: other processes miss this notification (pub/sub is
+                // at-most-once anyway), but this process still reacts to it.
+                LogForwardFailed(logger, typeof(TNotification).Name, ex);
+            }
         }
 
         var publisher = modules.OwnerOf(notification.GetType());
@@ -40,6 +49,9 @@ internal sealed partial class NotificationRouter(
             }
         }
     }
+
+    [LoggerMessage(21, LogLevel.Error, "Forwarding {Notification} to other processes failed")]
+    private static partial void LogForwardFailed(ILogger logger, string notification, Exception exception);
 
     [LoggerMessage(20, LogLevel.Error, "Handler {Handler} of module {Module} failed on {Notification}")]
     private static partial void LogHandlerFailed(ILogger logger, string handler, string notification, string module, Exception exception);

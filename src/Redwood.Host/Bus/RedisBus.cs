@@ -139,7 +139,17 @@ internal sealed partial class RedisBus(
 
     private void OnReply(RedisValue message)
     {
-        var reply = JsonSerializer.Deserialize<ReplyEnvelope>(message.ToString(), BusChannels.Json);
+        ReplyEnvelope? reply;
+        try
+        {
+            reply = JsonSerializer.Deserialize<ReplyEnvelope>(message.ToString(), BusChannels.Json);
+        }
+        catch (JsonException ex)
+        {
+            LogMalformedReply(logger, ex);
+            return;
+        }
+
         if (reply is not null && _pending.TryRemove(reply.Id, out var waiter))
         {
             waiter.TrySetResult(reply);
@@ -218,6 +228,9 @@ internal sealed partial class RedisBus(
 
     [LoggerMessage(14, LogLevel.Warning, "Request {Type} expired in the queue and was dropped")]
     private static partial void LogExpiredRequestDropped(ILogger logger, string type);
+
+    [LoggerMessage(16, LogLevel.Warning, "Malformed reply on the bus ignored")]
+    private static partial void LogMalformedReply(ILogger logger, Exception exception);
 
     [LoggerMessage(15, LogLevel.Error, "Answering contract request {Type} for another process failed")]
     private static partial void LogRemoteRequestFailed(ILogger logger, string type, Exception exception);
