@@ -31,8 +31,14 @@ PG_PID=""
 REDIS_PID=""
 cleanup() {
   [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null || true
-  [ -n "$PG_PID" ] && kill -INT "$PG_PID" 2>/dev/null || true
-  wait 2>/dev/null || true
+  # Signal the postmaster itself (runuser does not forward signals): SIGINT is PostgreSQL's fast shutdown.
+  if [ -f "$WORK/pg/postmaster.pid" ]; then kill -INT "$(head -n 1 "$WORK/pg/postmaster.pid")" 2>/dev/null || true; fi
+  for _ in $(seq 1 100); do
+    alive=0
+    for pid in $PG_PID $REDIS_PID; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 0.1
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
