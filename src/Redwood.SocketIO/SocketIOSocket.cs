@@ -415,10 +415,23 @@ public sealed class SocketIOSocket
         if (ackId >= 0 && IsConnected)
         {
             var args = result is SocketIOArgs many ? many.Values : [result];
-            _connection.Send(PacketEncoder.EncodeMessage(PacketType.Ack, Namespace.Name, ackId, null, args, Namespace.Server.BinaryOptions));
+            try
+            {
+                _connection.Send(PacketEncoder.EncodeMessage(PacketType.Ack, Namespace.Name, ackId, null, args, Namespace.Server.BinaryOptions));
+            }
+            catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
+            {
+                // An unserializable ack result must not stop this socket's dispatcher.
+                Log.HandlerFailed(Namespace.Server.Logger, ex, message.Event, Namespace.Name, Id);
+            }
         }
 
-        foreach (var callback in message.AfterAckCallbacks ?? [])
+        if (message.AfterAckCallbacks is not { } callbacks)
+        {
+            return;
+        }
+
+        foreach (var callback in callbacks)
         {
             try
             {

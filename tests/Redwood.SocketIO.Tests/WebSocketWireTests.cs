@@ -465,6 +465,25 @@ public sealed class WebSocketWireTests
     }
 
     [Fact]
+    public async Task Unserializable_ack_result_is_logged_and_later_events_still_run()
+    {
+        await using var server = await TestServer.StartAsync(setup: s => s.Of("/").On("cycle", static (_, _, _) =>
+        {
+            var cycle = new List<object?>();
+            cycle.Add(cycle);
+            return ValueTask.FromResult<object?>(cycle);
+        }));
+        var (client, _) = await RawWebSocket.ConnectAndJoinAsync(server);
+        await using (client)
+        {
+            await client.SendTextAsync("421[\"cycle\"]");
+            await client.SendTextAsync("422[\"echo\",\"next\"]");
+            Assert.Equal("432[\"next\"]", await client.ReceiveTextSkippingPingsAsync());
+            Assert.Contains(server.Logs.Entries, e => e.Id.Id == 9006);
+        }
+    }
+
+    [Fact]
     public async Task Events_of_one_socket_run_in_order_off_the_read_loop()
     {
         var release = Events.Create<bool>();
