@@ -112,6 +112,38 @@ public sealed class WebSocketWireTests
     }
 
     [Fact]
+    public async Task Work_registered_after_the_ack_runs_once_the_ack_is_sent_and_before_the_next_event()
+    {
+        await using var server = await TestServer.StartAsync(setup: s =>
+        {
+            s.Of("/").On("sign-in", (socket, m, _) =>
+            {
+                m.AfterAck(() => socket.EmitAsync("welcome", new { N = 1 }));
+                return ValueTask.FromResult<object?>(new { Error = "" });
+            });
+            s.Of("/").On("next", (_, _, _) => ValueTask.FromResult<object?>("after"));
+            s.Of("/").On("quiet", (socket, m, _) =>
+            {
+                m.AfterAck(() => socket.EmitAsync("done"));
+                return ValueTask.FromResult<object?>(null);
+            });
+        });
+        var (client, _) = await RawWebSocket.ConnectAndJoinAsync(server);
+        await using (client)
+        {
+            await client.SendTextAsync("421[\"sign-in\",{}]");
+            await client.SendTextAsync("422[\"next\"]");
+
+            Assert.Equal("431[{\"error\":\"\"}]", await client.ReceiveTextAsync());
+            Assert.Equal("42[\"welcome\",{\"n\":1}]", await client.ReceiveTextAsync());
+            Assert.Equal("432[\"after\"]", await client.ReceiveTextAsync());
+
+            await client.SendTextAsync("42[\"quiet\"]");
+            Assert.Equal("42[\"done\"]", await client.ReceiveTextAsync());
+        }
+    }
+
+    [Fact]
     public async Task Server_emit_and_emit_with_ack_round_trip()
     {
         var connected = Events.Create<SocketIOSocket>();
