@@ -42,15 +42,7 @@ public sealed class RedwoodApp : IAsyncDisposable
     /// </summary>
     public static async Task<RedwoodApp> StartAsync(TestDatabase database = TestDatabase.Sqlite, IDictionary<string, string?>? settings = null)
     {
-        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["Redwood:Network:BindAddress"] = "127.0.0.1",
-            ["Redwood:Http:Port"] = "0",
-            ["Redwood:Director:Port"] = "0",
-            ["Redwood:Realm:Port"] = "0",
-            ["Redwood:Sidecar:BasePort"] = "0",
-            ["Redwood:Persistence:DataDirectory"] = Path.Combine(Path.GetTempPath(), "redwood-tests", Guid.NewGuid().ToString("N")),
-        };
+        var all = TestEnvironment.HostDefaults();
         if (database == TestDatabase.Postgres)
         {
             all["Redwood:Persistence:Provider"] = "Postgres";

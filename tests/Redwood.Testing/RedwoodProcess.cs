@@ -93,15 +93,7 @@ public sealed partial class RedwoodProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
-        var defaults = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["Redwood:Network:BindAddress"] = "127.0.0.1",
-            ["Redwood:Http:Port"] = "0",
-            ["Redwood:Director:Port"] = "0",
-            ["Redwood:Realm:Port"] = "0",
-            ["Redwood:Sidecar:BasePort"] = "0",
-            ["Redwood:Persistence:DataDirectory"] = Path.Combine(Path.GetTempPath(), "redwood-tests", Guid.NewGuid().ToString("N")),
-        };
+        var defaults = TestEnvironment.HostDefaults();
         foreach (var (key, value) in settings)
         {
             defaults[key] = value;

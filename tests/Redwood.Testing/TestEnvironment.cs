@@ -14,6 +14,20 @@ public static class TestEnvironment
     /// <summary>The Redis configuration string.</summary>
     public static string Redis => Require("REDWOOD_TEST_REDIS");
 
+    /// <summary>
+    /// The settings every test host starts from: loopback only, every port 0 (tests run in parallel), SQLite files in a
+    /// fresh temporary directory.
+    /// </summary>
+    public static Dictionary<string, string?> HostDefaults() => new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Redwood:Network:BindAddress"] = "127.0.0.1",
+        ["Redwood:Http:Port"] = "0",
+        ["Redwood:Director:Port"] = "0",
+        ["Redwood:Realm:Port"] = "0",
+        ["Redwood:Sidecar:BasePort"] = "0",
+        ["Redwood:Persistence:DataDirectory"] = Path.Combine(Path.GetTempPath(), "redwood-tests", Guid.NewGuid().ToString("N")),
+    };
+
     /// <summary>Creates an empty database on the test PostgreSQL server and returns its connection string.</summary>
     public static async Task<string> CreatePostgresDatabaseAsync()
     {

@@ -39,6 +39,20 @@ internal sealed class PlayerIdentity
     public DateTime UpdatedAt { get; set; }
 
     public static string NewId() => Guid.NewGuid().ToString("N");
+
+    /// <summary>A new account with a local username and password; the nickname starts as the username.</summary>
+    public static PlayerIdentity NewLocal(string username, int role, string passwordHash, DateTime now) => new()
+    {
+        Id = NewId(),
+        Username = username,
+        UsernameKey = Redwood.SharedKernel.Persistence.NormalizedKey.For(username),
+        Nickname = username,
+        Role = role,
+        PasswordHash = passwordHash,
+        Provider = LoginProviders.Local,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
 }
 
 /// <summary>

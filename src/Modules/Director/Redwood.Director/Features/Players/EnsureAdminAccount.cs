@@ -38,19 +38,8 @@ internal sealed class EnsureAdminAccountHandler(
             return new EnsureAdminAccountResult(false, existing.Id);
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var admin = new PlayerIdentity
-        {
-            Id = PlayerIdentity.NewId(),
-            Username = command.Username,
-            UsernameKey = key,
-            Nickname = command.Username,
-            Role = PlayerIdentity.AdminRole,
-            PasswordHash = await hasher.HashAsync(command.Password, cancellationToken),
-            Provider = LoginProviders.Local,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var admin = PlayerIdentity.NewLocal(
+            command.Username, PlayerIdentity.AdminRole, await hasher.HashAsync(command.Password, cancellationToken), time.GetUtcNow().UtcDateTime);
         db.Players.Add(admin);
         try
         {

@@ -80,19 +80,8 @@ internal sealed class RegisterPlayerHandler(
             return new RegisterPlayerResult(RegisterPlayerError.UsernameTaken, string.Empty);
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var player = new PlayerIdentity
-        {
-            Id = PlayerIdentity.NewId(),
-            Username = command.Username,
-            UsernameKey = key,
-            Nickname = command.Username,
-            Role = PlayerIdentity.PlayerRole,
-            PasswordHash = await hasher.HashAsync(command.Password, cancellationToken),
-            Provider = LoginProviders.Local,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var player = PlayerIdentity.NewLocal(
+            command.Username, PlayerIdentity.PlayerRole, await hasher.HashAsync(command.Password, cancellationToken), time.GetUtcNow().UtcDateTime);
         db.Players.Add(player);
         try
         {
@@ -110,8 +99,8 @@ internal sealed class RegisterPlayerHandler(
             throw;
         }
 
-        Log.PlayerRegistered(logger, player.Id, player.Username);
-        await publisher.Publish(new PlayerRegistered(player.Id, player.Username), cancellationToken);
+        Log.PlayerRegistered(logger, player.Id, command.Username);
+        await publisher.Publish(new PlayerRegistered(player.Id, command.Username), cancellationToken);
         return new RegisterPlayerResult(RegisterPlayerError.None, player.Id);
     }
 }
