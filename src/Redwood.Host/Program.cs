@@ -24,7 +24,7 @@ try
         [
             typeof(DirectorModule), typeof(Redwood.Director.Contracts.ConsumeRealmHandoffToken),
             typeof(RealmModule), typeof(Redwood.Realm.Contracts.PlayerSignedInToRealm),
-            typeof(MatchmakingModule),
+            typeof(MatchmakingModule), typeof(Redwood.Matchmaking.Contracts.MatchFound),
             typeof(SidecarModule),
         ];
         options.PipelineBehaviors =
