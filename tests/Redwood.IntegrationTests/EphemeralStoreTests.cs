@@ -40,6 +40,26 @@ public sealed class EphemeralStoreTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task Hash_fields_can_be_set_read_listed_and_deleted(string kind)
+    {
+        var store = Create(kind);
+        var key = "test:" + Guid.NewGuid();
+
+        Assert.Empty(await store.HashGetAllAsync(key, default));
+        await store.HashSetAsync(key, "a", "1", default);
+        await store.HashSetAsync(key, "b", "2", default);
+        await store.HashSetAsync(key, "a", "3", default);
+
+        Assert.Equal("3", await store.HashGetAsync(key, "a", default));
+        Assert.Null(await store.HashGetAsync(key, "c", default));
+        Assert.Equal(["a=3", "b=2"], (await store.HashGetAllAsync(key, default)).Select(e => e.Key + "=" + e.Value).Order());
+        Assert.True(await store.HashDeleteAsync(key, "a", default));
+        Assert.False(await store.HashDeleteAsync(key, "a", default));
+        Assert.Equal(["b=2"], (await store.HashGetAllAsync(key, default)).Select(e => e.Key + "=" + e.Value));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task Values_expire(string kind)
     {
         var store = Create(kind);

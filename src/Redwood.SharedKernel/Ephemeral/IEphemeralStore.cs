@@ -25,6 +25,18 @@ public interface IEphemeralStore
     /// <summary>Increments a counter; the expiry starts with the first increment (a fixed window).</summary>
     Task<long> IncrementAsync(string key, TimeSpan window, CancellationToken cancellationToken);
 
+    /// <summary>Sets one field of a hash (a key holding field/value pairs, without expiry).</summary>
+    Task HashSetAsync(string key, string field, string value, CancellationToken cancellationToken);
+
+    /// <summary>The value of one field of a hash, or null.</summary>
+    Task<string?> HashGetAsync(string key, string field, CancellationToken cancellationToken);
+
+    /// <summary>Removes one field of a hash; true when it existed.</summary>
+    Task<bool> HashDeleteAsync(string key, string field, CancellationToken cancellationToken);
+
+    /// <summary>Every field of a hash with its value (empty when the key is absent).</summary>
+    Task<IReadOnlyList<KeyValuePair<string, string>>> HashGetAllAsync(string key, CancellationToken cancellationToken);
+
     /// <summary>Publishes to every subscriber of the channel, in every process.</summary>
     Task PublishAsync(string channel, string message, CancellationToken cancellationToken);
 

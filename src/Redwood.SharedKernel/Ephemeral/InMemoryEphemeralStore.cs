@@ -8,6 +8,7 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
     private readonly ConcurrentDictionary<string, Entry> _values = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ImmutableHandlers> _channels = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MemoryStream> _streams = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, string>> _hashes = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     /// <inheritdoc />
@@ -70,6 +71,25 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
             return Task.FromResult(long.Parse(next.Value, System.Globalization.CultureInfo.InvariantCulture));
         }
     }
+
+    /// <inheritdoc />
+    public Task HashSetAsync(string key, string field, string value, CancellationToken cancellationToken)
+    {
+        _hashes.GetOrAdd(key, _ => new ConcurrentDictionary<string, string>(StringComparer.Ordinal))[field] = value;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<string?> HashGetAsync(string key, string field, CancellationToken cancellationToken) =>
+        Task.FromResult(_hashes.TryGetValue(key, out var hash) && hash.TryGetValue(field, out var value) ? value : null);
+
+    /// <inheritdoc />
+    public Task<bool> HashDeleteAsync(string key, string field, CancellationToken cancellationToken) =>
+        Task.FromResult(_hashes.TryGetValue(key, out var hash) && hash.TryRemove(field, out _));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<KeyValuePair<string, string>>> HashGetAllAsync(string key, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<KeyValuePair<string, string>>>(_hashes.TryGetValue(key, out var hash) ? [.. hash] : []);
 
     /// <inheritdoc />
     public async Task PublishAsync(string channel, string message, CancellationToken cancellationToken)

@@ -38,6 +38,25 @@ public sealed class RedisEphemeralStore(IConnectionMultiplexer redis, RedisSetti
     }
 
     /// <inheritdoc />
+    public Task HashSetAsync(string key, string field, string value, CancellationToken cancellationToken) =>
+        Db.HashSetAsync(key, field, value);
+
+    /// <inheritdoc />
+    public async Task<string?> HashGetAsync(string key, string field, CancellationToken cancellationToken) =>
+        await Db.HashGetAsync(key, field);
+
+    /// <inheritdoc />
+    public Task<bool> HashDeleteAsync(string key, string field, CancellationToken cancellationToken) =>
+        Db.HashDeleteAsync(key, field);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<KeyValuePair<string, string>>> HashGetAllAsync(string key, CancellationToken cancellationToken)
+    {
+        var entries = await Db.HashGetAllAsync(key);
+        return [.. entries.Select(e => new KeyValuePair<string, string>(e.Name!, e.Value!))];
+    }
+
+    /// <inheritdoc />
     public Task PublishAsync(string channel, string message, CancellationToken cancellationToken) =>
         redis.GetSubscriber().PublishAsync(RedisChannel.Literal(settings.Prefix + channel), message);
 

@@ -192,3 +192,24 @@ public sealed class GameProfiles
             : throw new InvalidOperationException($"Setting '{section.Path}:{key}' must be an integer between {min} and {max}, not '{raw}'.");
     }
 }
+
+/// <summary>
+/// Shard names (Redwood's <c>game.shard-names</c> default: the 26 NATO words), so a zone has at most 26 shards. A
+/// shard's channel is <c>zone:shard</c>.
+/// </summary>
+public static class ShardNames
+{
+    /// <summary>The names in the order new shards take them.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett", "kilo", "lima", "mike",
+        "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango", "uniform", "victor", "whiskey", "xray", "yankee", "zulu",
+    ];
+
+    /// <summary>The first name not in <paramref name="used"/>, or null when all 26 are taken.</summary>
+    public static string? NextFree(IEnumerable<string> used)
+    {
+        var taken = new HashSet<string>(used, StringComparer.Ordinal);
+        return All.FirstOrDefault(name => !taken.Contains(name));
+    }
+}

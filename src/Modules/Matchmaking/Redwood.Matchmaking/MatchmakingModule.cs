@@ -1,13 +1,17 @@
+using FluentValidation;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Redwood.Matchmaking.Features.Processing;
+using Redwood.Matchmaking.Persistence;
 using Redwood.SharedKernel;
 
 namespace Redwood.Matchmaking;
 
 /// <summary>
-/// The Matchmaking module entry. It owns no features yet: the module slot, its flag and its contracts assembly exist so
-/// deployments and architecture rules already cover it.
+/// The Matchmaking module: matchmaking tickets and proxy queues, kept in the key/value store (Redis in distributed
+/// mode), a matcher that ticks every <c>Redwood:Matchmaking:ProcessInterval</c>, and the notifications that tell the
+/// Realm about matches, admissions and what each player should hear.
 /// </summary>
 public sealed class MatchmakingModule : IModule
 {
@@ -17,11 +21,20 @@ public sealed class MatchmakingModule : IModule
     /// <inheritdoc />
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(MatchmakingSettings.Read(configuration));
+        services.AddSingleton<TicketStore>();
+        services.AddSingleton<RealmLocks>();
+        services.AddSingleton<TicketNotices>();
+        services.AddSingleton<MatcherStatus>();
+        services.AddScoped<QueueAdmission>();
+        services.AddValidatorsFromAssemblyContaining<MatchmakingModule>(includeInternalTypes: true);
     }
 
     /// <inheritdoc />
     public static void AddRuntime(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddHostedService<MatcherService>();
+        services.AddHealthChecks().AddCheck<MatcherHealthCheck>("matchmaking", tags: ["ready"]);
     }
 
     /// <inheritdoc />

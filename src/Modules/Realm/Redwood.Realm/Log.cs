@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(2015, LogLevel.Debug, "Ping echo connection ended")]
     public static partial void PingEchoEnded(ILogger logger, Exception exception);
+
+    [LoggerMessage(2100, LogLevel.Warning, "Could not tell other modules that player {PlayerId} left the realm")]
+    public static partial void DisconnectNoticeFailed(ILogger logger, string playerId, Exception exception);
 }

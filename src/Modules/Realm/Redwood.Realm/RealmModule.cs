@@ -2,11 +2,13 @@ using FluentValidation;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Redwood.Realm.Features.Characters;
 using Redwood.Realm.Integrations;
 using Redwood.Realm.Persistence;
 using Redwood.Realm.Transport;
 using Redwood.SharedKernel;
+using Redwood.SharedKernel.Games;
 using Redwood.SharedKernel.Persistence;
 
 namespace Redwood.Realm;
@@ -25,6 +27,7 @@ public sealed class RealmModule : IModule
     {
         var settings = RealmSettings.Read(configuration);
         services.AddSingleton(settings);
+        services.TryAddSingleton(_ => GameProfiles.Read(configuration));
         services.AddSingleton<RealmEndpoint>();
         services.AddModuleDbContext<RealmDbContext, SqliteRealmDbContext, PostgresRealmDbContext>(configuration, settings.StoreName);
         services.AddValidatorsFromAssemblyContaining<RealmModule>(includeInternalTypes: true);

@@ -30,6 +30,7 @@ internal sealed class RealmFrontend(
         var server = new SocketIOServer(new SocketIOServerOptions { MaxPayload = settings.MaxPayloadBytes }, loggerFactory);
         var ns = server.Of("/");
         new RealmRoutes(scopes, _logger, settings, endpoint).Map(ns);
+        ns.Disconnected += (socket, _) => PlayerPresence.OnDisconnectedAsync(socket, settings, endpoint, scopes, _logger);
 
         _listener = await SocketIOListener.StartAsync(
             server,

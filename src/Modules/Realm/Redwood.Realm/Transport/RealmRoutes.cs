@@ -15,6 +15,7 @@ internal sealed record RealmRoutes(IServiceScopeFactory Scopes, ILogger Logger, 
         SessionRoutes.Map(ns, this);
         CharacterRoutes.Map(ns, this);
         ProxyRoutes.Map(ns, this);
+        TicketingRoutes.Map(ns, this);
         GlobalDataRoutes.Map(ns, this);
         ns.OnUnsupported(UnsupportedEvents.Table);
     }

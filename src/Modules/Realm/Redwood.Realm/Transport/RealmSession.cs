@@ -16,6 +16,8 @@ internal sealed record RealmSession(string PlayerId, string? Nickname, int Role,
 
     private const string ItemKey = "realm.session";
 
+    private const string LastPlayerKey = "realm.last-player";
+
     public static RealmSession? Of(SocketIOSocket socket) =>
         socket.Items.TryGetValue(ItemKey, out var value) ? value as RealmSession : null;
 
@@ -30,8 +32,13 @@ internal sealed record RealmSession(string PlayerId, string? Nickname, int Role,
         }
 
         socket.Items[ItemKey] = session;
+        socket.Items[LastPlayerKey] = session.PlayerId;
         socket.Join(Room(session.PlayerId));
     }
+
+    /// <summary>The last player this socket was signed in as (kept after logout, for the disconnect notice).</summary>
+    public static string? LastPlayerOf(SocketIOSocket socket) =>
+        socket.Items.TryGetValue(LastPlayerKey, out var value) ? value as string : null;
 
     public static void Unbind(SocketIOSocket socket)
     {

@@ -23,10 +23,6 @@ internal static class UnsupportedEvents
         ["realm:parties:promote"] = SocketRouteExtensions.ErrorOnly,
         ["realm:parties:kick"] = SocketRouteExtensions.ErrorOnly,
         ["realm:parties:set"] = error => new PartyAck(error, null),
-        ["realm:ticketing:join:queue"] = SocketRouteExtensions.ErrorOnly,
-        ["realm:ticketing:join:matchmaking"] = SocketRouteExtensions.ErrorOnly,
-        ["realm:ticketing:join:custom"] = SocketRouteExtensions.ErrorOnly,
-        ["realm:ticketing:leave"] = SocketRouteExtensions.ErrorOnly,
         ["realm:servers:join-proxy"] = error => new JoinProxyAck(error, string.Empty, string.Empty),
         ["realm:servers:stop-proxy"] = SocketRouteExtensions.ErrorOnly,
     };
