@@ -62,12 +62,15 @@ public sealed class PlayerClient : IAsyncDisposable
     }
 
     /// <summary>Emits with an ack request and returns <c>Response[0]</c>, asserting the ack is exactly one object.</summary>
-    public async Task<JsonElement> RequestAsync(string eventName, object? payload)
+    public Task<JsonElement> RequestAsync(string eventName, object? payload) => RequestRawAsync(eventName, AsUnrealJson(payload));
+
+    /// <summary>Like <see cref="RequestAsync"/> with the payload given as JSON text, sent verbatim (for bad-input tests).</summary>
+    public async Task<JsonElement> RequestRawAsync(string eventName, string payloadJson)
     {
         var id = Interlocked.Increment(ref _nextAck);
         var waiter = new TaskCompletionSource<JsonElement[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         _acks[id] = waiter;
-        await SendTextAsync($"42{id.ToString(CultureInfo.InvariantCulture)}[{JsonSerializer.Serialize(eventName)},{AsUnrealJson(payload)}]");
+        await SendTextAsync($"42{id.ToString(CultureInfo.InvariantCulture)}[{JsonSerializer.Serialize(eventName)},{payloadJson}]");
         var args = await waiter.Task.WaitAsync(Timeout);
         if (args.Length != 1 || args[0].ValueKind != JsonValueKind.Object)
         {
