@@ -23,6 +23,7 @@ public sealed class PlayerClient : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private int _nextAck;
+    private int _disposed;
     private Task _receive = Task.CompletedTask;
 
     private PlayerClient()
@@ -120,6 +121,11 @@ public sealed class PlayerClient : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         try
         {

@@ -212,6 +212,57 @@ public abstract class TicketingTests(TicketingFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task A_ticket_survives_a_reconnect_within_the_grace_period()
+    {
+        await using var owner = await fixture.PlayerWithCharacterAsync();
+        await using var a = await fixture.PlayerWithCharacterAsync();
+        var proxyId = await fixture.CreateQueueProxyAsync(owner);
+        Ack.Succeeded(await JoinQueue(a, proxyId, "town", null));
+
+        await a.Realm.DisposeAsync();
+        await a.Player.SignInAsync(fixture.RealmUri);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        Assert.Contains("already have an open ticket", Ack.Error(await JoinQueue(a, proxyId, "town", null)), StringComparison.Ordinal);
+        Ack.Succeeded(await a.Realm.RequestAsync("realm:ticketing:leave", new { playerId = a.PlayerId }));
+    }
+
+    [Fact]
+    public async Task A_ticket_ends_when_its_players_realm_socket_stays_gone_past_the_grace_period()
+    {
+        await using var owner = await fixture.PlayerWithCharacterAsync();
+        await using var a = await fixture.PlayerWithCharacterAsync();
+        var proxyId = await fixture.CreateQueueProxyAsync(owner);
+        Ack.Succeeded(await JoinQueue(a, proxyId, "town", null));
+        Assert.Contains("already have an open ticket", Ack.Error(await JoinQueue(a, proxyId, "town", null)), StringComparison.Ordinal);
+
+        // Queue tickets never go stale and the admission is held for a minute: only the disconnect can end it.
+        // A sign-in within the grace keeps the ticket; staying away past it (1 s here) ends it.
+        await a.Realm.DisposeAsync();
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        var again = await a.Player.SignInAsync(fixture.RealmUri);
+
+        Ack.Succeeded(await again.RequestAsync("realm:ticketing:join:queue", new
+        {
+            playerId = a.PlayerId, characterId = a.CharacterId,
+            data = new { proxyId, zoneName = "town", transferWholeParty = false, priorZoneName = (string?)null, shardName = (string?)null },
+        }));
+        Ack.Succeeded(await again.RequestAsync("realm:ticketing:leave", new { playerId = a.PlayerId }));
+    }
+
+    [Fact]
+    public async Task Ready_reports_the_matchers_last_tick()
+    {
+        using var http = fixture.App.CreateHttpClient();
+
+        await Eventually.True(async () =>
+        {
+            using var ready = JsonDocument.Parse(await http.GetStringAsync("/ready"));
+            return ready.RootElement.GetProperty("checks").GetProperty("matchmaking").GetProperty("description").GetString()!.StartsWith("Last tick", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(10), "/ready shows the matcher's last tick");
+    }
+
     private static object[] Local(double ping) => [new { name = "local", ping }];
 
     private static Task<JsonElement> JoinMatchmaking(TicketingPlayer player, string profileId, object[] regions) =>
@@ -278,6 +329,8 @@ public abstract class TicketingTests(TicketingFixture fixture)
 /// <summary>A signed-in player with one character.</summary>
 public sealed class TicketingPlayer(TestPlayer player, string characterId) : IAsyncDisposable
 {
+    public TestPlayer Player => player;
+
     public string PlayerId => player.PlayerId;
 
     public string CharacterId { get; } = characterId;
@@ -323,6 +376,7 @@ public abstract class TicketingFixture(TestDatabase database) : RealmFixture(dat
             ["Redwood:Matchmaking:MaxWaitUntilShallowMatch"] = "00:00:01.500",
             ["Redwood:Matchmaking:UpdateInterval"] = "00:00:00.500",
             ["Redwood:Matchmaking:MaxPing"] = "0.3",
+            ["Redwood:Matchmaking:DisconnectGrace"] = "00:00:01",
             ["Redwood:Realm:Proxies:MaxPlayersPerShard"] = "2",
             ["Redwood:Realm:Regions:0:Name"] = "local",
             ["Redwood:Realm:Regions:1:Name"] = "eu",

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Redwood.Testing;
+
+namespace Redwood.IntegrationTests;
+
+/// <summary>
+/// Matchmaking in a process of its own, joined to the Director + Realm process by real Redis and real PostgreSQL:
+/// tickets cross as contract requests, updates come back as notifications to the process holding the sockets, and the
+/// tickets live in Redis, so a restarted Matchmaking process loses none.
+/// </summary>
+public sealed class SplitMatchmakingTests
+{
+    [Fact]
+    public async Task Ticket_updates_reach_players_whose_sockets_are_on_another_process_and_survive_a_matchmaking_restart()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
+        await using var frontends = await RedwoodProcess.StartAsync(Settings(prefix, new()
+        {
+            ["Redwood:Modules:Matchmaking:Enabled"] = "false",
+            ["Redwood:Persistence:Provider"] = "Postgres",
+            ["ConnectionStrings:Redwood"] = await TestEnvironment.CreatePostgresDatabaseAsync(),
+            ["Redwood:Director:Auth:Pbkdf2Iterations"] = "1",
+        }));
+        var matchmakingSettings = Settings(prefix, new()
+        {
+            ["Redwood:Modules:Director:Enabled"] = "false",
+            ["Redwood:Modules:Realm:Enabled"] = "false",
+            ["Redwood:Modules:Sidecar:Enabled"] = "false",
+        });
+        var matchmaking = await RedwoodProcess.StartAsync(matchmakingSettings);
+        try
+        {
+            var first = await SignedInPlayerWithCharacterAsync(frontends);
+            var second = await SignedInPlayerWithCharacterAsync(frontends);
+
+            Assert.Equal(string.Empty, (await JoinAsync(first)).GetProperty("error").GetString());
+            var searching = await first.Realm.NextPushAsync("realm:ticketing:update");
+            Assert.Equal("Searching: 1 player in pool", searching.GetProperty("message").GetString());
+
+            // The first ticket is in Redis: a new Matchmaking process picks it up and matches it with the second.
+            await matchmaking.DisposeAsync();
+            matchmaking = await RedwoodProcess.StartAsync(matchmakingSettings);
+            Assert.Equal(string.Empty, (await JoinAsync(second)).GetProperty("error").GetString());
+
+            await WaitForMessageAsync(first.Realm, "Match found, starting server");
+            await WaitForMessageAsync(second.Realm, "Match found, starting server");
+        }
+        finally
+        {
+            await matchmaking.DisposeAsync();
+        }
+    }
+
+    private static Dictionary<string, string?> Settings(string prefix, Dictionary<string, string?> extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Redwood:Redis:Configuration"] = TestEnvironment.Redis,
+            ["Redwood:Redis:Prefix"] = prefix,
+            ["Redwood:Matchmaking:ProcessInterval"] = "00:00:00.250",
+            ["Redwood:Matchmaking:Profiles:0:Id"] = "duo",
+            ["Redwood:Matchmaking:Profiles:0:Zones:0:Name"] = "arena",
+            ["Redwood:Matchmaking:Profiles:0:Zones:0:Maps:0"] = "arena-map",
+            ["Redwood:Matchmaking:Profiles:0:MatchmakingZoneName"] = "arena",
+            ["Redwood:Matchmaking:Profiles:0:MinPlayersForMatchmaking"] = "2",
+            ["Redwood:Matchmaking:Profiles:0:MaxPlayersPerShard"] = "2",
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    private static Task<JsonElement> JoinAsync(SplitPlayer player) =>
+        player.Realm.RequestAsync("realm:ticketing:join:matchmaking", new
+        {
+            playerId = player.PlayerId,
+            characterId = player.CharacterId,
+            data = new { profileId = "duo", regions = new[] { new { name = "local", ping = 0.02 } } },
+        });
+
+    private static async Task WaitForMessageAsync(PlayerClient realm, string message)
+    {
+        var seen = new List<string>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var text = (await realm.NextPushAsync("realm:ticketing:update", deadline - DateTime.UtcNow)).GetProperty("message").GetString()!;
+                if (text == message)
+                {
+                    return;
+                }
+
+                seen.Add(text);
+            }
+            catch (TimeoutException)
+            {
+                break;
+            }
+        }
+
+        Assert.Fail($"'{message}' never arrived; got: {string.Join(" | ", seen)}");
+    }
+
+    private static async Task<SplitPlayer> SignedInPlayerWithCharacterAsync(RedwoodProcess host)
+    {
+        var director = await PlayerClient.ConnectAsync(host.Uri("director"));
+        var username = "mm" + Guid.NewGuid().ToString("N")[..10];
+        Assert.Equal(string.Empty, (await director.RequestAsync("player:register:username", new { username, password = "correct horse battery" })).GetProperty("error").GetString());
+        var login = await director.RequestAsync("player:login:username", new { username, secret = "correct horse battery", provider = "local" });
+        var playerId = login.GetProperty("playerId").GetString()!;
+        var handoff = await director.RequestAsync("realm:auth:player:connect:client-to-director", new { playerId, realmId = "default" });
+        var realm = await PlayerClient.ConnectAsync(host.Uri("realm"), withAuthObject: true);
+        var signIn = await realm.RequestAsync("realm:auth:player:connect:client-to-realm", new { playerId, token = handoff.GetProperty("token").GetString() });
+        Assert.Equal(string.Empty, signIn.GetProperty("error").GetString());
+        var character = await realm.RequestAsync("realm:characters:create", new { playerId, name = "Hero" + Guid.NewGuid().ToString("N")[..8], characterCreatorData = new { } });
+        Assert.Equal(string.Empty, character.GetProperty("error").GetString());
+        return new SplitPlayer(playerId, character.GetProperty("character").GetProperty("id").GetString()!, director, realm);
+    }
+
+    private sealed record SplitPlayer(string PlayerId, string CharacterId, PlayerClient Director, PlayerClient Realm);
+}
