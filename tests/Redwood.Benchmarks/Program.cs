@@ -1,11 +1,14 @@
 using BenchmarkDotNet.Running;
 using Redwood.Benchmarks.Login;
+using Redwood.Benchmarks.Matchmaking;
 using Redwood.Benchmarks.SocketIO;
 
 return args.Length == 0 ? Usage() : args[0] switch
 {
     "socketio" => await SocketIOBenchmark.RunAsync(args[1..]),
     "login" => await LoginBenchmark.RunAsync(args[1..]),
+    "matcher" => MatcherBenchmark.Run(args[1..]),
+    "tickets" => await TicketIngestBenchmark.RunAsync(args[1..]),
     "micro" => RunMicro(args[1..]),
     _ => Usage(),
 };
@@ -25,5 +28,7 @@ static int Usage()
         """);
     Console.Error.WriteLine(SocketIOOptions.Usage);
     Console.Error.WriteLine(LoginBenchmark.Usage);
+    Console.Error.WriteLine(MatcherBenchmark.Usage);
+    Console.Error.WriteLine(TicketIngestBenchmark.Usage);
     return 2;
 }

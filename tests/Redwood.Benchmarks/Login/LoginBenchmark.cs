@@ -136,9 +136,9 @@ internal static class LoginBenchmark
         return (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / rounds;
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+    internal static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 
-    private static async Task BuildHostAsync(string root, CancellationToken cancellationToken)
+    internal static async Task BuildHostAsync(string root, CancellationToken cancellationToken)
     {
         using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", "-c", "Release", "-v", "q", Path.Combine(root, "src", "Redwood.Host")])
         {
@@ -151,9 +151,9 @@ internal static class LoginBenchmark
         }
     }
 
-    private static string HostDll(string root) => Path.Combine(root, "src", "Redwood.Host", "bin", "Release", "net10.0", "Redwood.Host.dll");
+    internal static string HostDll(string root) => Path.Combine(root, "src", "Redwood.Host", "bin", "Release", "net10.0", "Redwood.Host.dll");
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Redwood.sln")))
