@@ -40,6 +40,24 @@ public abstract class TicketingTests(TicketingFixture fixture)
     }
 
     [Fact]
+    public async Task A_match_that_gets_no_ready_server_in_time_goes_back_to_the_pool_and_the_players_are_told()
+    {
+        await using var a = await fixture.PlayerWithCharacterAsync();
+        await using var b = await fixture.PlayerWithCharacterAsync();
+
+        Ack.Succeeded(await JoinMatchmaking(a, "unserved", Local(0.01)));
+        Ack.Succeeded(await JoinMatchmaking(b, "unserved", Local(0.01)));
+
+        await NextUpdateAsync(a, MatchFound);
+        await NextUpdateAsync(a, "Match expired: no game server became ready in time; searching again");
+        await NextUpdateAsync(b, "Match expired: no game server became ready in time; searching again");
+        // Back in the pool, the two tickets match again.
+        await NextUpdateAsync(a, MatchFound);
+        Ack.Succeeded(await a.Realm.RequestAsync("realm:ticketing:leave", new { playerId = a.PlayerId }));
+        Ack.Succeeded(await b.Realm.RequestAsync("realm:ticketing:leave", new { playerId = b.PlayerId }));
+    }
+
+    [Fact]
     public async Task A_shallow_match_is_made_once_the_oldest_ticket_waited_long_enough()
     {
         await using var a = await fixture.PlayerWithCharacterAsync();
@@ -377,12 +395,13 @@ public abstract class TicketingFixture(TestDatabase database) : RealmFixture(dat
             ["Redwood:Matchmaking:UpdateInterval"] = "00:00:00.500",
             ["Redwood:Matchmaking:MaxPing"] = "0.3",
             ["Redwood:Matchmaking:DisconnectGrace"] = "00:00:01",
+            ["Redwood:Matchmaking:MaxMatchAge"] = "00:00:02",
             ["Redwood:Realm:Proxies:MaxPlayersPerShard"] = "2",
             ["Redwood:Realm:Regions:0:Name"] = "local",
             ["Redwood:Realm:Regions:1:Name"] = "eu",
             ["Redwood:Realm:Regions:1:Ping"] = "eu.ping.invalid",
         };
-        var profiles = new (string Id, int Min, int Max)[] { ("duo", 2, 2), ("regional", 2, 2), ("trio", 2, 3), ("lonely", 2, 2), ("pair", 2, 2) };
+        var profiles = new (string Id, int Min, int Max)[] { ("duo", 2, 2), ("regional", 2, 2), ("trio", 2, 3), ("lonely", 2, 2), ("pair", 2, 2), ("unserved", 2, 2) };
         for (var i = 0; i < profiles.Length; i++)
         {
             var prefix = $"Redwood:Matchmaking:Profiles:{i}:";
