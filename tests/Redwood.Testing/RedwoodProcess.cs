@@ -29,10 +29,14 @@ public sealed partial class RedwoodProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the host with the given settings (keys as in appsettings.json) and waits until it is up.</summary>
-    public static async Task<RedwoodProcess> StartAsync(IDictionary<string, string?> settings)
+    /// <summary>
+    /// Starts the host with the given settings (keys as in appsettings.json) and waits until it is up. It runs in the
+    /// directory of its binary unless <paramref name="workingDirectory"/> says otherwise.
+    /// </summary>
+    public static async Task<RedwoodProcess> StartAsync(IDictionary<string, string?> settings, string? workingDirectory = null)
     {
         var start = StartInfo(settings);
+        start.WorkingDirectory = workingDirectory ?? start.WorkingDirectory;
         var process = new RedwoodProcess(Process.Start(start)!);
         process._process.OutputDataReceived += (_, e) => process.OnLine(e.Data);
         process._process.ErrorDataReceived += (_, e) => process.OnLine(e.Data);
