@@ -50,6 +50,7 @@ internal static partial class HostSetup
         builder.Services.AddSingleton(new ModuleRegistry(modules));
         builder.Services.AddSingleton(new ModuleEndpoints([.. ModuleCatalog.EndpointMappersOf(builder)]));
         builder.Services.AddSingleton<BoundPorts>();
+        builder.Services.AddSingleton<StartupFacts>();
         builder.Services.AddSingleton<ContractTypes>();
         builder.Services.AddEphemeralStore(configuration);
         if (redis.Enabled)
@@ -61,6 +62,14 @@ internal static partial class HostSetup
         builder.Services.AddSingleton<StartedCheck>();
         builder.Services.AddHealthChecks().AddCheck<StartedCheck>("started", tags: ["ready"]);
         builder.Services.AddHostedService<StartupReport>();
+
+        // Every Kestrel instance (the HTTP port and each Socket.IO listener shares this logger factory) would print its
+        // own "Application started / Hosting environment / Content root path / Now listening on" lines; the start-up
+        // report says all of it once. An explicit level in configuration brings them back.
+        if (configuration["Logging:LogLevel:Microsoft.Hosting.Lifetime"] is null)
+        {
+            builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        }
 
         var port = NetworkSettings.Port(configuration, "Redwood:Http:Port", 3000);
         var address = NetworkSettings.BindAddress(configuration);

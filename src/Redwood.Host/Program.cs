@@ -1,9 +1,5 @@
 using Mediator;
-using Redwood.Director;
 using Redwood.Host;
-using Redwood.Matchmaking;
-using Redwood.Realm;
-using Redwood.Sidecar;
 
 WebApplication app;
 try
@@ -11,22 +7,14 @@ try
     var builder = WebApplication.CreateBuilder(args);
     builder.AddRedwoodConfiguration();
 
-    builder.AddModule<DirectorModule>();
-    builder.AddModule<RealmModule>();
-    builder.AddModule<MatchmakingModule>();
-    builder.AddModule<SidecarModule>();
+    builder.AddModules();
 
     builder.AddRedwoodHost();
     builder.Services.AddMediator((MediatorOptions options) =>
     {
+        // No Assemblies list: the generator then scans every assembly the host references, so each module and its
+        // contracts are covered as soon as the host references the module (MediatorCoverageTests checks it).
         options.ServiceLifetime = ServiceLifetime.Scoped;
-        options.Assemblies =
-        [
-            typeof(DirectorModule), typeof(Redwood.Director.Contracts.ConsumeRealmHandoffToken),
-            typeof(RealmModule), typeof(Redwood.Realm.Contracts.PlayerSignedInToRealm),
-            typeof(MatchmakingModule), typeof(Redwood.Matchmaking.Contracts.MatchFound),
-            typeof(SidecarModule),
-        ];
         options.PipelineBehaviors =
         [
             typeof(Redwood.Host.Bus.ContractRequestBehavior<,>),

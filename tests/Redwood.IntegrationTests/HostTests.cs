@@ -19,7 +19,8 @@ public sealed class HostTests
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Contains("Redwood modules enabled: [Director, Realm, Matchmaking, Sidecar]; disabled: []; persistence Sqlite; bus in-process", host.Output, StringComparison.Ordinal);
+        Assert.Contains("modules        Director, Realm, Matchmaking, Sidecar; disabled: none", host.Output, StringComparison.Ordinal);
+        Assert.Contains("bus            in-process", host.Output, StringComparison.Ordinal);
         Assert.True(host.Port("director") > 0);
         Assert.True(host.Port("realm") > 0);
         Assert.True(File.Exists(Path.Combine(data, "director.db")));

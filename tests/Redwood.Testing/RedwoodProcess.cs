@@ -6,7 +6,7 @@ namespace Redwood.Testing;
 
 /// <summary>
 /// The real host binary as a separate operating-system process (for split deployments). Settings are passed as
-/// environment variables (<c>Redwood__Modules__Realm__Enabled</c>); the bound ports are read from its start-up log.
+/// environment variables (<c>Redwood__Modules__Realm__Enabled</c>); the bound ports are read from its start-up report.
 /// </summary>
 public sealed partial class RedwoodProcess : IAsyncDisposable
 {
@@ -29,10 +29,14 @@ public sealed partial class RedwoodProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the host with the given settings (keys as in appsettings.json) and waits until it is up.</summary>
-    public static async Task<RedwoodProcess> StartAsync(IDictionary<string, string?> settings)
+    /// <summary>
+    /// Starts the host with the given settings (keys as in appsettings.json) and waits until it is up. It runs in the
+    /// directory of its binary unless <paramref name="workingDirectory"/> says otherwise.
+    /// </summary>
+    public static async Task<RedwoodProcess> StartAsync(IDictionary<string, string?> settings, string? workingDirectory = null)
     {
         var start = StartInfo(settings);
+        start.WorkingDirectory = workingDirectory ?? start.WorkingDirectory;
         var process = new RedwoodProcess(Process.Start(start)!);
         process._process.OutputDataReceived += (_, e) => process.OnLine(e.Data);
         process._process.ErrorDataReceived += (_, e) => process.OnLine(e.Data);
@@ -166,8 +170,8 @@ public sealed partial class RedwoodProcess : IAsyncDisposable
             _output.AppendLine(line);
         }
 
-        var port = PortLine().Match(line);
-        if (port.Success)
+        // The start-up report is one entry; the single-line console format puts it on one line.
+        foreach (Match port in PortLine().Matches(line))
         {
             lock (_ports)
             {
@@ -175,12 +179,12 @@ public sealed partial class RedwoodProcess : IAsyncDisposable
             }
         }
 
-        if (line.Contains("Redwood modules enabled", StringComparison.Ordinal))
+        if (line.Contains("Redwood started", StringComparison.Ordinal))
         {
             _started.TrySetResult();
         }
     }
 
-    [GeneratedRegex("Redwood endpoint (\\S+) listening on port (\\d+)")]
+    [GeneratedRegex("listening +(\\S+) \\w+://\\S+:(\\d+)")]
     private static partial Regex PortLine();
 }

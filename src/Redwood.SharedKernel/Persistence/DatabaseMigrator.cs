@@ -3,12 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Redwood.SharedKernel.Modules;
 
 namespace Redwood.SharedKernel.Persistence;
 
 /// <summary>Applies a module's migrations at start-up; added only by an enabled module's runtime.</summary>
 public sealed partial class DatabaseMigrator<TContext>(
-    IServiceProvider services, ILogger<DatabaseMigrator<TContext>> logger) : IHostedService
+    IServiceProvider services, StartupFacts facts, ILogger<DatabaseMigrator<TContext>> logger) : IHostedService
     where TContext : DbContext
 {
     /// <inheritdoc />
@@ -42,14 +43,17 @@ public sealed partial class DatabaseMigrator<TContext>(
 
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         await db.Database.MigrateAsync(cancellationToken);
-        LogMigrated(logger, typeof(TContext).Name, store.Settings.Provider, store.Name, pending.Count);
+        LogMigrated(logger, pending.Count > 0 ? LogLevel.Information : LogLevel.Debug, typeof(TContext).Name, store.Settings.Provider, store.Name, pending.Count);
+        facts.Add("store", store.Settings.Provider == PersistenceProvider.Sqlite
+            ? $"{store.Name}: {Path.Combine(store.Settings.DataDirectory, store.Name + ".db")}"
+            : $"{store.Name}: schema \"{store.Name}\"");
     }
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(100, LogLevel.Information, "{Context} ready on {Provider} store {Store} ({Applied} migrations applied)")]
-    private static partial void LogMigrated(ILogger logger, string context, PersistenceProvider provider, string store, int applied);
+    [LoggerMessage(EventId = 100, Message = "{Context} ready on {Provider} store {Store} ({Applied} migrations applied)")]
+    private static partial void LogMigrated(ILogger logger, LogLevel level, string context, PersistenceProvider provider, string store, int applied);
 }
 
 /// <summary>Readiness: the module database answers a trivial query.</summary>

@@ -47,13 +47,13 @@ public static class ModuleDbContextExtensions
     public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder options, string file) =>
         options.UseSqlite(
             new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 30, Pooling = true }.ToString(),
-            sqlite => sqlite.MigrationsHistoryTable(HistoryTable));
+            sqlite => sqlite.MigrationsHistoryTable(HistoryTable)).LeaveFailuresToCallers();
 
     /// <summary>PostgreSQL options: the store's schema is first on the search path and holds the history table.</summary>
     public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder options, string connectionString, string schema)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema };
-        return options.UseNpgsql(builder.ConnectionString, npgsql => npgsql.MigrationsHistoryTable(HistoryTable, schema));
+        return options.UseNpgsql(builder.ConnectionString, npgsql => npgsql.MigrationsHistoryTable(HistoryTable, schema)).LeaveFailuresToCallers();
     }
 }
 

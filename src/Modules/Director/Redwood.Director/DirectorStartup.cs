@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Redwood.Director.Features.Players;
+using Redwood.SharedKernel.Modules;
 using Redwood.SharedKernel.Persistence;
 
 namespace Redwood.Director;
@@ -12,8 +13,8 @@ namespace Redwood.Director;
 /// Runs after the migrations and before the frontend opens: validates the settings (a bad value stops start-up with
 /// a message naming it), warns about the development realm secret outside SQLite, and creates the configured admin.
 /// </summary>
-internal sealed class DirectorStartup(IServiceProvider services, IConfiguration configuration, ILogger<DirectorStartup> logger)
-    : IHostedService
+internal sealed class DirectorStartup(
+    IServiceProvider services, IConfiguration configuration, StartupFacts facts, ILogger<DirectorStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -24,6 +25,11 @@ internal sealed class DirectorStartup(IServiceProvider services, IConfiguration 
             {
                 Log.DevRealmSecretInUse(logger, realm.Id);
             }
+        }
+
+        foreach (var realm in settings.Realms)
+        {
+            facts.Add("director lists", $"realm {realm.Id} \"{realm.Name}\" at {realm.Uri}{(realm.Listed ? string.Empty : " (unlisted)")}");
         }
 
         if (settings.Admin is { Username: { } username, Password: { } password })

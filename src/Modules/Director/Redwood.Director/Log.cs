@@ -7,7 +7,7 @@ namespace Redwood.Director;
 /// <summary>The Director's log messages (event ids 1xxx). Never log passwords, tokens or JWTs.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(1000, LogLevel.Information, "Director Frontend listening on {Address}:{Port}")]
+    [LoggerMessage(1000, LogLevel.Debug, "Director Frontend listening on {Address}:{Port}")]
     public static partial void FrontendListening(ILogger logger, string address, int port);
 
     [LoggerMessage(1001, LogLevel.Warning,

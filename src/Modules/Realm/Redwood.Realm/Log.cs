@@ -5,7 +5,7 @@ namespace Redwood.Realm;
 /// <summary>Realm log messages (event ids 2xxx).</summary>
 internal static partial class Log
 {
-    [LoggerMessage(2001, LogLevel.Information, "Realm {RealmId} frontend listening on port {Port}; players connect to {Uri}")]
+    [LoggerMessage(2001, LogLevel.Debug, "Realm {RealmId} frontend listening on port {Port}; players connect to {Uri}")]
     public static partial void FrontendListening(ILogger logger, string realmId, int port, string uri);
 
     [LoggerMessage(2002, LogLevel.Information, "Realm {RealmId} signed in to the Director as {Uri}")]

@@ -16,6 +16,7 @@ internal sealed class RealmFrontend(
     RealmSettings settings,
     RealmEndpoint endpoint,
     BoundPorts ports,
+    StartupFacts facts,
     IConfiguration configuration,
     IServiceScopeFactory scopes,
     ILoggerFactory loggerFactory) : IHostedService
@@ -46,6 +47,7 @@ internal sealed class RealmFrontend(
             .ToList();
         endpoint.Bound(ns, uri, regions);
         Log.FrontendListening(_logger, settings.Id, _listener.Port, uri);
+        facts.Add("realm", $"{settings.Id} \"{settings.Name}\", players connect to {uri}");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
