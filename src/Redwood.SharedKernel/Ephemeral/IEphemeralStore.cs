@@ -37,6 +37,16 @@ public interface IEphemeralStore
     /// <summary>Every field of a hash with its value (empty when the key is absent).</summary>
     Task<IReadOnlyList<KeyValuePair<string, string>>> HashGetAllAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Takes the lease <paramref name="key"/> for <paramref name="owner"/> when it is free, or extends it when the owner
+    /// already holds it; true while the owner holds it for the next <paramref name="ttl"/>. Work that must run on one
+    /// process at a time checks this before each run; when the holder dies, the lease expires and another takes it.
+    /// </summary>
+    Task<bool> TryHoldLeaseAsync(string key, string owner, TimeSpan ttl, CancellationToken cancellationToken);
+
+    /// <summary>Gives a lease up, only if <paramref name="owner"/> holds it.</summary>
+    Task ReleaseLeaseAsync(string key, string owner, CancellationToken cancellationToken);
+
     /// <summary>Publishes to every subscriber of the channel, in every process.</summary>
     Task PublishAsync(string channel, string message, CancellationToken cancellationToken);
 

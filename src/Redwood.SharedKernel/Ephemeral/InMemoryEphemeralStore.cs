@@ -92,6 +92,35 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
         Task.FromResult<IReadOnlyList<KeyValuePair<string, string>>>(_hashes.TryGetValue(key, out var hash) ? [.. hash] : []);
 
     /// <inheritdoc />
+    public Task<bool> TryHoldLeaseAsync(string key, string owner, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (TryRead(key, out var holder) && holder != owner)
+            {
+                return Task.FromResult(false);
+            }
+
+            _values[key] = new Entry(owner, ExpiresAt(ttl));
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task ReleaseLeaseAsync(string key, string owner, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (TryRead(key, out var holder) && holder == owner)
+            {
+                _values.TryRemove(key, out _);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task PublishAsync(string channel, string message, CancellationToken cancellationToken)
     {
         if (_channels.TryGetValue(channel, out var handlers))

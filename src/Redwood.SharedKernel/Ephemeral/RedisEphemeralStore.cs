@@ -57,6 +57,13 @@ public sealed class RedisEphemeralStore(IConnectionMultiplexer redis, RedisSetti
     }
 
     /// <inheritdoc />
+    public async Task<bool> TryHoldLeaseAsync(string key, string owner, TimeSpan ttl, CancellationToken cancellationToken) =>
+        await Db.LockExtendAsync(key, owner, ttl) || await Db.LockTakeAsync(key, owner, ttl);
+
+    /// <inheritdoc />
+    public Task ReleaseLeaseAsync(string key, string owner, CancellationToken cancellationToken) => Db.LockReleaseAsync(key, owner);
+
+    /// <inheritdoc />
     public Task PublishAsync(string channel, string message, CancellationToken cancellationToken) =>
         redis.GetSubscriber().PublishAsync(RedisChannel.Literal(settings.Prefix + channel), message);
 

@@ -17,6 +17,9 @@ public abstract partial class PeriodicCommandService(IServiceScopeFactory scopes
     /// <summary>The command to send on each run.</summary>
     protected abstract object CreateCommand();
 
+    /// <summary>Whether this process runs the command this time (a leased service runs it only while it holds the lease).</summary>
+    protected virtual Task<bool> ShouldRunAsync(CancellationToken cancellationToken) => Task.FromResult(true);
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,6 +50,11 @@ public abstract partial class PeriodicCommandService(IServiceScopeFactory scopes
         var command = CreateCommand();
         try
         {
+            if (!await ShouldRunAsync(stoppingToken))
+            {
+                return;
+            }
+
             await using var scope = scopes.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<ISender>().Send(command, stoppingToken);
         }

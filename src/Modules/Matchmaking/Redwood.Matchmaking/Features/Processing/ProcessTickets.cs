@@ -7,6 +7,7 @@ using Redwood.Matchmaking.Contracts;
 using Redwood.Matchmaking.Domain;
 using Redwood.Matchmaking.Persistence;
 using Redwood.Realm.Contracts;
+using Redwood.SharedKernel.Ephemeral;
 using Redwood.SharedKernel.Messaging;
 
 namespace Redwood.Matchmaking.Features.Processing;
@@ -240,12 +241,17 @@ internal sealed class ProcessTicketsHandler(
     private static string Seconds(TimeSpan span) => string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.#} s");
 }
 
-/// <summary>Runs the matcher tick every <c>Redwood:Matchmaking:ProcessInterval</c>.</summary>
+/// <summary>
+/// Runs the matcher tick every <c>Redwood:Matchmaking:ProcessInterval</c>, on one Matchmaking process at a time: the
+/// one holding the <c>matchmaking:matcher</c> lease.
+/// </summary>
 internal sealed class MatcherService(
-    IServiceScopeFactory scopes, MatchmakingSettings settings, TimeProvider time, ILogger<MatcherService> logger)
-    : PeriodicCommandService(scopes, time, logger)
+    IServiceScopeFactory scopes, IEphemeralStore store, MatchmakingSettings settings, TimeProvider time, ILogger<MatcherService> logger)
+    : LeasedPeriodicCommandService(scopes, store, time, logger)
 {
     protected override TimeSpan Interval => settings.ProcessInterval;
+
+    protected override string LeaseKey => "matchmaking:matcher";
 
     protected override object CreateCommand() => new ProcessTicketsCommand();
 
