@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Redwood.Benchmarks.Characters;
 using Redwood.Benchmarks.Login;
 using Redwood.Benchmarks.SocketIO;
 
@@ -6,6 +7,7 @@ return args.Length == 0 ? Usage() : args[0] switch
 {
     "socketio" => await SocketIOBenchmark.RunAsync(args[1..]),
     "login" => await LoginBenchmark.RunAsync(args[1..]),
+    "characters" => await CharacterEditBenchmark.RunAsync(args[1..]),
     "micro" => RunMicro(args[1..]),
     _ => Usage(),
 };
@@ -25,5 +27,7 @@ static int Usage()
         """);
     Console.Error.WriteLine(SocketIOOptions.Usage);
     Console.Error.WriteLine(LoginBenchmark.Usage);
+    Console.Error.WriteLine(CharacterEditBenchmark.Usage);
+    Console.Error.WriteLine(BenchmarkHost.OptionsUsage);
     return 2;
 }
