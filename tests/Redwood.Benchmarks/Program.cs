@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Redwood.Benchmarks.Characters;
 using Redwood.Benchmarks.Login;
 using Redwood.Benchmarks.Matchmaking;
 using Redwood.Benchmarks.SocketIO;
@@ -9,6 +10,7 @@ return args.Length == 0 ? Usage() : args[0] switch
     "login" => await LoginBenchmark.RunAsync(args[1..]),
     "matcher" => MatcherBenchmark.Run(args[1..]),
     "tickets" => await TicketIngestBenchmark.RunAsync(args[1..]),
+    "characters" => await CharacterEditBenchmark.RunAsync(args[1..]),
     "micro" => RunMicro(args[1..]),
     _ => Usage(),
 };
@@ -30,5 +32,7 @@ static int Usage()
     Console.Error.WriteLine(LoginBenchmark.Usage);
     Console.Error.WriteLine(MatcherBenchmark.Usage);
     Console.Error.WriteLine(TicketIngestBenchmark.Usage);
+    Console.Error.WriteLine(CharacterEditBenchmark.Usage);
+    Console.Error.WriteLine(BenchmarkHost.OptionsUsage);
     return 2;
 }

@@ -36,14 +36,20 @@ public static class ModuleDbContextExtensions
         }
         else
         {
-            services.AddDbContextPool<TSqlite>(o => ConfigureSqlite(o, Path.Combine(settings.DataDirectory, store + ".db")));
+            // One writer per SQLite file: every write of every module goes through the store's gate (see SqliteWriteGate).
+            var file = Path.Combine(settings.DataDirectory, store + ".db");
+            var writes = new SqliteWriteInterceptor(SqliteWriteGate.For(file), settings.Synchronous);
+            services.AddDbContextPool<TSqlite>(o => ConfigureSqlite(o, file).AddInterceptors(writes));
             services.AddScoped<TContext>(sp => sp.GetRequiredService<TSqlite>());
         }
 
         return services;
     }
 
-    /// <summary>SQLite options: WAL is set by the migrator; the command timeout doubles as the busy timeout.</summary>
+    /// <summary>
+    /// SQLite options: WAL is set by the migrator; the command timeout doubles as the driver's busy timeout, which
+    /// only another process can now make it wait for (writers in this process queue on the store's write gate).
+    /// </summary>
     public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder options, string file) =>
         options.UseSqlite(
             new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = file, DefaultTimeout = 30, Pooling = true }.ToString(),

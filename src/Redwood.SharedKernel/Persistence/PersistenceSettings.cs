@@ -13,11 +13,29 @@ public enum PersistenceProvider
     Postgres,
 }
 
+/// <summary>
+/// SQLite's <c>synchronous</c> setting in WAL mode. Both keep every acknowledged write through a crash of the process
+/// (the commit is in the operating system's cache before it returns); they differ on a power loss or kernel crash.
+/// </summary>
+public enum SqliteSynchronous
+{
+    /// <summary>
+    /// No fsync per commit; the WAL is synced at each checkpoint. A power loss can roll back the last transactions
+    /// committed since then (the database stays consistent).
+    /// </summary>
+    Normal,
+
+    /// <summary>An fsync of the WAL at every commit: a commit survives a power loss too, at the cost of that fsync.</summary>
+    Full,
+}
+
 /// <summary>The validated <c>Redwood:Persistence</c> settings.</summary>
 /// <param name="Provider">The database provider.</param>
 /// <param name="DataDirectory">Absolute directory of the SQLite files.</param>
 /// <param name="ConnectionString">The PostgreSQL connection string (Postgres only).</param>
-public sealed record PersistenceSettings(PersistenceProvider Provider, string DataDirectory, string? ConnectionString)
+/// <param name="Synchronous">SQLite's <c>synchronous</c> setting (<c>Redwood:Persistence:SqliteSynchronous</c>).</param>
+public sealed record PersistenceSettings(
+    PersistenceProvider Provider, string DataDirectory, string? ConnectionString, SqliteSynchronous Synchronous = SqliteSynchronous.Normal)
 {
     /// <summary>Reads and validates the settings; a bad value throws a message that names the setting.</summary>
     public static PersistenceSettings Read(IConfiguration configuration)
@@ -28,6 +46,15 @@ public sealed record PersistenceSettings(PersistenceProvider Provider, string Da
         {
             throw new InvalidOperationException(
                 $"Setting 'Redwood:Persistence:Provider' is '{rawProvider}'; expected 'Sqlite' or 'Postgres'.");
+        }
+
+        var rawSynchronous = configuration["Redwood:Persistence:SqliteSynchronous"];
+        var synchronous = SqliteSynchronous.Normal;
+        if (!string.IsNullOrWhiteSpace(rawSynchronous)
+            && (!Enum.TryParse(rawSynchronous, ignoreCase: true, out synchronous) || !Enum.IsDefined(synchronous)))
+        {
+            throw new InvalidOperationException(
+                $"Setting 'Redwood:Persistence:SqliteSynchronous' is '{rawSynchronous}'; expected 'Normal' or 'Full'.");
         }
 
         var dataDirectory = configuration["Redwood:Persistence:DataDirectory"];
@@ -64,6 +91,6 @@ public sealed record PersistenceSettings(PersistenceProvider Provider, string Da
             }
         }
 
-        return new PersistenceSettings(provider, dataDirectory, connectionString);
+        return new PersistenceSettings(provider, dataDirectory, connectionString, synchronous);
     }
 }

@@ -14,7 +14,8 @@ internal sealed class AckClient : IDisposable
     private readonly byte[] _buffer = new byte[16 * 1024];
     private long _nextAck;
 
-    public static async Task<AckClient> ConnectAsync(Uri server, CancellationToken cancellationToken)
+    /// <summary>Connects; <paramref name="withAuthObject"/> sends <c>40{}</c> as the plugin does on a realm socket.</summary>
+    public static async Task<AckClient> ConnectAsync(Uri server, CancellationToken cancellationToken, bool withAuthObject = false)
     {
         var client = new AckClient();
         client._socket.Options.KeepAliveInterval = TimeSpan.Zero;
@@ -25,7 +26,7 @@ internal sealed class AckClient : IDisposable
             throw new InvalidOperationException("expected the Engine.IO OPEN packet, got " + open);
         }
 
-        await client.SendAsync("40", cancellationToken);
+        await client.SendAsync(withAuthObject ? "40{}" : "40", cancellationToken);
         var connected = await client.ReceiveAsync(cancellationToken);
         if (!connected.StartsWith("40{", StringComparison.Ordinal))
         {

@@ -18,8 +18,8 @@ internal static class MatcherBenchmark
 
     public static int Run(string[] args)
     {
-        var count = Option(args, "--tickets", 100_000);
-        var runs = Option(args, "--runs", 15);
+        var count = Login.BenchmarkHost.Option(args, "--tickets", 100_000);
+        var runs = Login.BenchmarkHost.Option(args, "--runs", 15);
         var now = DateTimeOffset.UtcNow;
         string[] regions = ["eu", "us", "asia", "sa", "oce"];
         var profiles = new Dictionary<string, MatcherProfile>
@@ -69,11 +69,5 @@ internal static class MatcherBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wall ms: median {wall[wall.Count / 2]:0.0}, worst {wall[^1]:0.0}; CPU ms: median {cpu[cpu.Count / 2]:0.0}, worst {cpu[^1]:0.0} (target < 250 ms on one core)"));
         return 0;
-    }
-
-    internal static int Option(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

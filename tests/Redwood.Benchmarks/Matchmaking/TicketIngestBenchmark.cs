@@ -16,82 +16,67 @@ namespace Redwood.Benchmarks.Matchmaking;
 internal static class TicketIngestBenchmark
 {
     public const string Usage = """
-          tickets [--duration S] [--clients N]                    matchmaking tickets/s through the real path (join + leave)
+          tickets [--duration S] [--clients N] [host options]     matchmaking tickets/s through the real path (join + leave)
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var duration = TimeSpan.FromSeconds(MatcherBenchmark.Option(args, "--duration", 10));
-        var clients = MatcherBenchmark.Option(args, "--clients", 64);
-        var root = LoginBenchmark.RepoRoot();
+        var duration = TimeSpan.FromSeconds(BenchmarkHost.Option(args, "--duration", 10));
+        var clients = BenchmarkHost.Option(args, "--clients", 64);
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-        await LoginBenchmark.BuildHostAsync(root, stop.Token);
-
-        var directorPort = ServerProcess.FreeLoopbackPort();
-        var realmPort = ServerProcess.FreeLoopbackPort();
-        var data = Path.Combine(Path.GetTempPath(), "redwood-bench-" + Guid.NewGuid().ToString("N"));
-        var host = LoginBenchmark.HostDll(root);
-        var start = new ProcessStartInfo("dotnet", [host]) { WorkingDirectory = Path.GetDirectoryName(host)! };
-        start.Environment["Redwood__Network__BindAddress"] = "127.0.0.1";
-        start.Environment["Redwood__Http__Port"] = "0";
-        start.Environment["Redwood__Director__Port"] = directorPort.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Redwood__Realm__Port"] = realmPort.ToString(CultureInfo.InvariantCulture);
-        start.Environment["Redwood__Sidecar__BasePort"] = "0";
-        start.Environment["Redwood__Persistence__DataDirectory"] = data;
-        start.Environment["Redwood__Director__Auth__Pbkdf2Iterations"] = "1";
-        start.Environment["Redwood__Matchmaking__TicketStaleTime"] = "01:00:00";
-        start.Environment["Redwood__Matchmaking__Profiles__0__Id"] = "bench";
-        start.Environment["Redwood__Matchmaking__Profiles__0__Zones__0__Name"] = "arena";
-        start.Environment["Redwood__Matchmaking__Profiles__0__Zones__0__Maps__0"] = "arena";
-        start.Environment["Redwood__Matchmaking__Profiles__0__MatchmakingZoneName"] = "arena";
-        start.Environment["Redwood__Matchmaking__Profiles__0__MinPlayersForMatchmaking"] = "100000";
-        start.Environment["Redwood__Matchmaking__Profiles__0__MaxPlayersPerShard"] = "100000";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var server = await ServerProcess.StartAsync("redwood", start, directorPort, stop.Token);
-        try
+        var hostDll = await BenchmarkHost.PrepareAsync(args, stop.Token);
+        Console.WriteLine("| database | clients | tickets/s | join p50 ms | join p99 ms | server CPU µs per ticket (join + leave) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var database in BenchmarkHost.Databases(args, "sqlite"))
         {
+            using var host = await BenchmarkHost.StartAsync(hostDll, database, args, 1, stop.Token, Environment);
             var players = new List<(AckClient Realm, string Join)>();
             for (var i = 0; i < clients; i++)
             {
-                players.Add(await SignUpAsync(directorPort, realmPort, i, stop.Token));
+                players.Add(await SignUpAsync(host, i, stop.Token));
             }
 
             await RunAsync(players, TimeSpan.FromSeconds(2), null, stop.Token);
             var latencies = new List<double>[clients];
-            var cpuBefore = server.CpuMicroseconds();
+            var cpuBefore = host.Server.CpuMicroseconds();
             var clock = Stopwatch.StartNew();
             var count = await RunAsync(players, duration, latencies, stop.Token);
             var elapsed = clock.Elapsed;
-            var cpu = server.CpuMicroseconds() - cpuBefore;
+            var cpu = host.Server.CpuMicroseconds() - cpuBefore;
             var all = latencies.SelectMany(l => l).Order().ToArray();
-            Console.WriteLine("| clients | tickets/s | join p50 ms | join p99 ms | server CPU µs per ticket (join + leave) |");
-            Console.WriteLine("|---:|---:|---:|---:|---:|");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {clients} | {count / elapsed.TotalSeconds:0} | {LoginBenchmark.Percentile(all, 0.5):0.00} | {LoginBenchmark.Percentile(all, 0.99):0.00} | {cpu / count:0} |"));
+                $"| {database} | {clients} | {count / elapsed.TotalSeconds:0} | {BenchmarkHost.Percentile(all, 0.5):0.00} | {BenchmarkHost.Percentile(all, 0.99):0.00} | {cpu / count:0} |"));
             foreach (var (realm, _) in players)
             {
                 realm.Dispose();
             }
         }
-        finally
-        {
-            server.Stop();
-            Directory.Delete(data, recursive: true);
-        }
 
         return 0;
     }
 
-    private static async Task<(AckClient Realm, string Join)> SignUpAsync(int directorPort, int realmPort, int index, CancellationToken ct)
+    /// <summary>A profile that never fills, and no stale tickets during the run.</summary>
+    private static readonly Dictionary<string, string> Environment = new()
     {
-        using var director = await AckClient.ConnectAsync(new Uri($"ws://127.0.0.1:{directorPort}"), ct);
+        ["Redwood__Matchmaking__TicketStaleTime"] = "01:00:00",
+        ["Redwood__Matchmaking__Profiles__0__Id"] = "bench",
+        ["Redwood__Matchmaking__Profiles__0__Zones__0__Name"] = "arena",
+        ["Redwood__Matchmaking__Profiles__0__Zones__0__Maps__0"] = "arena",
+        ["Redwood__Matchmaking__Profiles__0__MatchmakingZoneName"] = "arena",
+        ["Redwood__Matchmaking__Profiles__0__MinPlayersForMatchmaking"] = "100000",
+        ["Redwood__Matchmaking__Profiles__0__MaxPlayersPerShard"] = "100000",
+    };
+
+    private static async Task<(AckClient Realm, string Join)> SignUpAsync(BenchmarkHost host, int index, CancellationToken ct)
+    {
+        using var director = await AckClient.ConnectAsync(host.DirectorUri, ct);
         var username = $"t{index}x{Guid.NewGuid():N}"[..20];
         Expect(await director.RequestAsync("player:register:username", $"{{\"username\":\"{username}\",\"password\":\"benchmark password\"}}", ct));
         var login = Expect(await director.RequestAsync("player:login:username", $"{{\"username\":\"{username}\",\"secret\":\"benchmark password\",\"provider\":\"local\"}}", ct));
         var playerId = login.GetProperty("playerId").GetString()!;
         var handoff = Expect(await director.RequestAsync("realm:auth:player:connect:client-to-director", $"{{\"playerId\":\"{playerId}\",\"realmId\":\"default\"}}", ct));
-        var realm = await AckClient.ConnectAsync(new Uri($"ws://127.0.0.1:{realmPort}"), ct);
+        var realm = await AckClient.ConnectAsync(host.RealmUri, ct);
         Expect(await realm.RequestAsync("realm:auth:player:connect:client-to-realm", $"{{\"playerId\":\"{playerId}\",\"token\":\"{handoff.GetProperty("token").GetString()}\"}}", ct));
         var character = Expect(await realm.RequestAsync("realm:characters:create", $"{{\"playerId\":\"{playerId}\",\"name\":\"{username}\",\"characterCreatorData\":{{}}}}", ct));
         var characterId = character.GetProperty("character").GetProperty("id").GetString()!;
