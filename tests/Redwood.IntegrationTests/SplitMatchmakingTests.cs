@@ -51,6 +51,75 @@ public sealed class SplitMatchmakingTests
         }
     }
 
+    [Fact]
+    public async Task Two_matchmaking_replicas_match_each_ticket_once_and_the_lease_moves_when_the_holder_is_killed()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
+        await using var frontends = await RedwoodProcess.StartAsync(Settings(prefix, new()
+        {
+            ["Redwood:Modules:Matchmaking:Enabled"] = "false",
+            ["Redwood:Persistence:Provider"] = "Postgres",
+            ["ConnectionStrings:Redwood"] = await TestEnvironment.CreatePostgresDatabaseAsync(),
+            ["Redwood:Director:Auth:Pbkdf2Iterations"] = "1",
+        }));
+        var matchmakingSettings = Settings(prefix, new()
+        {
+            ["Redwood:Modules:Director:Enabled"] = "false",
+            ["Redwood:Modules:Realm:Enabled"] = "false",
+            ["Redwood:Modules:Sidecar:Enabled"] = "false",
+        });
+        var replicas = new List<RedwoodProcess> { await RedwoodProcess.StartAsync(matchmakingSettings), await RedwoodProcess.StartAsync(matchmakingSettings) };
+        try
+        {
+            var a = await SignedInPlayerWithCharacterAsync(frontends);
+            var b = await SignedInPlayerWithCharacterAsync(frontends);
+            Assert.Equal(string.Empty, (await JoinAsync(a)).GetProperty("error").GetString());
+            Assert.Equal(string.Empty, (await JoinAsync(b)).GetProperty("error").GetString());
+
+            await WaitForMessageAsync(a.Realm, "Match found, starting server");
+            await WaitForMessageAsync(b.Realm, "Match found, starting server");
+            // Both replicas tick; only the lease holder matches, so nobody hears of a second match.
+            Assert.DoesNotContain("Match found, starting server", await DrainAsync(a.Realm));
+            Assert.DoesNotContain("Match found, starting server", await DrainAsync(b.Realm));
+
+            var holder = replicas.Single(r => r.Output.Contains("took the lease matchmaking:matcher", StringComparison.Ordinal));
+            var other = replicas.Single(r => r != holder);
+            replicas.Remove(holder);
+            await holder.DisposeAsync();
+
+            var c = await SignedInPlayerWithCharacterAsync(frontends);
+            var d = await SignedInPlayerWithCharacterAsync(frontends);
+            Assert.Equal(string.Empty, (await JoinAsync(c)).GetProperty("error").GetString());
+            Assert.Equal(string.Empty, (await JoinAsync(d)).GetProperty("error").GetString());
+            await WaitForMessageAsync(c.Realm, "Match found, starting server");
+            await WaitForMessageAsync(d.Realm, "Match found, starting server");
+            Assert.Contains("took the lease matchmaking:matcher", other.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var replica in replicas)
+            {
+                await replica.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<List<string>> DrainAsync(PlayerClient realm)
+    {
+        var seen = new List<string>();
+        try
+        {
+            while (true)
+            {
+                seen.Add((await realm.NextPushAsync("realm:ticketing:update", TimeSpan.FromSeconds(2))).GetProperty("message").GetString()!);
+            }
+        }
+        catch (TimeoutException)
+        {
+            return seen;
+        }
+    }
+
     private static Dictionary<string, string?> Settings(string prefix, Dictionary<string, string?> extra)
     {
         var settings = new Dictionary<string, string?>

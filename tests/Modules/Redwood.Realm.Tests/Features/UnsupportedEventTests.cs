@@ -22,10 +22,6 @@ public sealed class UnsupportedEventTests(SqliteRealm fixture) : IClassFixture<S
         { "realm:parties:promote", "{}" },
         { "realm:parties:kick", "{}" },
         { "realm:parties:set", """{"party":null}""" },
-        { "realm:ticketing:join:queue", "{}" },
-        { "realm:ticketing:join:matchmaking", "{}" },
-        { "realm:ticketing:join:custom", "{}" },
-        { "realm:ticketing:leave", "{}" },
         { "realm:servers:join-proxy", """{"connectionUri":"","token":""}""" },
         { "realm:servers:stop-proxy", "{}" },
     };
