@@ -57,6 +57,8 @@ internal static partial class HostSetup
         {
             builder.Services.AddSingleton<RedisBus>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisBus>());
+            builder.Services.AddSingleton<WorkStreams>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkStreams>());
         }
 
         builder.Services.AddSingleton<StartedCheck>();

@@ -127,13 +127,26 @@ internal sealed partial class RedisBus(
             }
 
             var notification = envelope.Payload.Deserialize(type, BusChannels.Json)!;
-            await using var scope = scopes.CreateAsyncScope();
-            ReceivingRemote.Value = true;
-            await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(notification, _stopping.Token);
+            await PublishReceivedAsync(scopes, notification, _stopping.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogRemoteNotificationFailed(logger, ex);
+        }
+    }
+
+    /// <summary>Publishes a notification that came from another process to this process's handlers only.</summary>
+    public static async Task PublishReceivedAsync(IServiceScopeFactory scopes, object notification, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        ReceivingRemote.Value = true;
+        try
+        {
+            await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(notification, cancellationToken);
+        }
+        finally
+        {
+            ReceivingRemote.Value = false;
         }
     }
 

@@ -7,7 +7,9 @@ using Redwood.Realm.Features.Characters;
 using Redwood.Realm.Integrations;
 using Redwood.Realm.Persistence;
 using Redwood.Realm.Transport;
+using Redwood.Matchmaking.Contracts;
 using Redwood.SharedKernel;
+using Redwood.SharedKernel.Messaging;
 using Redwood.SharedKernel.Games;
 using Redwood.SharedKernel.Persistence;
 
@@ -31,6 +33,10 @@ public sealed class RealmModule : IModule
         services.AddSingleton<RealmEndpoint>();
         services.AddModuleDbContext<RealmDbContext, SqliteRealmDbContext, PostgresRealmDbContext>(configuration, settings.StoreName);
         services.AddValidatorsFromAssemblyContaining<RealmModule>(includeInternalTypes: true);
+
+        // Matches and queue admissions start game servers: that work must not be lost between processes.
+        services.AddDurableNotification<MatchFound>(Name);
+        services.AddDurableNotification<QueueAdmitted>(Name);
     }
 
     /// <inheritdoc />

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using Mediator;
+using Redwood.SharedKernel.Ephemeral;
+using Redwood.SharedKernel.Messaging;
+using Redwood.SharedKernel.Modules;
+using StackExchange.Redis;
+
+namespace Redwood.Host.Bus;
+
+/// <summary>
+/// Durable notifications over Redis Streams: <see cref="EnqueueAsync"/> appends the notification to its stream, and in
+/// every process running the consumer module a loop reads new entries through the module's consumer group, publishes
+/// each locally and acknowledges it only after the handlers succeeded. Entries pending longer than
+/// <c>Redwood:Bus:WorkClaimAfter</c> (a consumer died or failed) are claimed and done again, so handlers must be
+/// idempotent. Streams are capped at about 100,000 entries.
+/// </summary>
+internal sealed partial class WorkStreams(
+    IConnectionMultiplexer redis,
+    IEnumerable<DurableNotification> durable,
+    ModuleRegistry modules,
+    ContractTypes contracts,
+    IServiceScopeFactory scopes,
+    IConfiguration configuration,
+    RedisSettings settings,
+    ILogger<WorkStreams> logger) : IHostedService
+{
+    private const int Batch = 32;
+
+    private readonly Dictionary<Type, DurableNotification> _durable = durable.ToDictionary(d => d.Type);
+    private readonly string _prefix = settings.Prefix;
+    private readonly string _consumer = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
+    private readonly TimeSpan _claimAfter = configuration.GetValue("Redwood:Bus:WorkClaimAfter", TimeSpan.FromSeconds(30));
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+
+    public bool IsDurable(Type type) => _durable.ContainsKey(type);
+
+    public async Task EnqueueAsync(object notification, CancellationToken cancellationToken)
+    {
+        var type = ContractTypes.NameOf(notification.GetType());
+        var payload = JsonSerializer.Serialize(notification, notification.GetType(), BusChannels.Json);
+        var db = redis.GetDatabase();
+        await db.StreamAddAsync(Stream(type), [new NameValueEntry("type", type), new NameValueEntry("payload", payload)], maxLength: 100_000, useApproximateMaxLength: true);
+        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Ready(type)), "1");
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var work in _durable.Values.Where(d => modules.IsEnabled(d.ConsumerModule)))
+        {
+            var type = ContractTypes.NameOf(work.Type);
+            var db = redis.GetDatabase();
+            try
+            {
+                await db.StreamCreateConsumerGroupAsync(Stream(type), work.ConsumerModule, StreamPosition.Beginning, createStream: true);
+            }
+            catch (RedisServerException ex) when (ex.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+            {
+                // The group exists: another process (or an earlier run) created it.
+            }
+
+            var signal = new SemaphoreSlim(0);
+            await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(Ready(type)), (_, _) => signal.Release());
+            _loops.Add(ConsumeAsync(work, type, signal, _stopping.Token));
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_loops).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task ConsumeAsync(DurableNotification work, string type, SemaphoreSlim signal, CancellationToken stopping)
+    {
+        var db = redis.GetDatabase();
+        var stream = Stream(type);
+        var nextClaim = DateTime.UtcNow;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                var entries = await db.StreamReadGroupAsync(stream, work.ConsumerModule, _consumer, ">", Batch);
+                if (entries.Length == 0 && DateTime.UtcNow >= nextClaim)
+                {
+                    // Work a dead or failed consumer left pending.
+                    nextClaim = DateTime.UtcNow + TimeSpan.FromTicks(Math.Max(_claimAfter.Ticks / 4, TimeSpan.FromSeconds(1).Ticks));
+                    var claimed = await db.StreamAutoClaimAsync(stream, work.ConsumerModule, _consumer, (long)_claimAfter.TotalMilliseconds, "0-0", Batch);
+                    entries = claimed.ClaimedEntries;
+                    if (entries.Length > 0)
+                    {
+                        LogClaimed(logger, entries.Length, type);
+                    }
+                }
+
+                if (entries.Length == 0)
+                {
+                    await signal.WaitAsync(TimeSpan.FromMilliseconds(500), stopping);
+                    continue;
+                }
+
+                foreach (var entry in entries)
+                {
+                    if (await HandleAsync(entry, stopping))
+                    {
+                        await db.StreamAcknowledgeAsync(stream, work.ConsumerModule, entry.Id);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogLoopFailed(logger, type, ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    private async Task<bool> HandleAsync(StackExchange.Redis.StreamEntry entry, CancellationToken stopping)
+    {
+        var typeName = entry["type"].ToString();
+        if (!contracts.TryResolve(typeName, out var type, out _) || !typeof(INotification).IsAssignableFrom(type))
+        {
+            LogUnknown(logger, typeName, entry.Id.ToString());
+            return true;
+        }
+
+        try
+        {
+            var notification = JsonSerializer.Deserialize(entry["payload"].ToString(), type, BusChannels.Json)!;
+            await RedisBus.PublishReceivedAsync(scopes, notification, stopping);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            // Left pending: claimed again after WorkClaimAfter.
+            LogHandlerFailed(logger, typeName, entry.Id.ToString(), ex);
+            return false;
+        }
+    }
+
+    private string Stream(string type) => _prefix + "redwood:work:" + type;
+
+    private string Ready(string type) => _prefix + "redwood:work-ready:" + type;
+
+    [LoggerMessage(30, LogLevel.Error, "Work item {Id} ({Type}) failed; it stays pending and is retried")]
+    private static partial void LogHandlerFailed(ILogger logger, string type, string id, Exception exception);
+
+    [LoggerMessage(31, LogLevel.Warning, "Claimed {Count} pending {Type} work item(s) left by another consumer")]
+    private static partial void LogClaimed(ILogger logger, int count, string type);
+
+    [LoggerMessage(32, LogLevel.Warning, "Work item {Id} of unknown type {Type} dropped")]
+    private static partial void LogUnknown(ILogger logger, string type, string id);
+
+    [LoggerMessage(33, LogLevel.Error, "Work stream loop for {Type} failed; retrying")]
+    private static partial void LogLoopFailed(ILogger logger, string type, Exception exception);
+}
