@@ -26,8 +26,6 @@ public sealed class UnsupportedEventTests(SqliteRealm fixture) : IClassFixture<S
         { "realm:ticketing:join:matchmaking", "{}" },
         { "realm:ticketing:join:custom", "{}" },
         { "realm:ticketing:leave", "{}" },
-        { "realm:servers:join-proxy", """{"connectionUri":"","token":""}""" },
-        { "realm:servers:stop-proxy", "{}" },
     };
 
     [Fact]

@@ -30,6 +30,10 @@ internal sealed class RealmEndpoint
 
     public void Unbound() => _namespace = null;
 
+    /// <summary>Pushes an event to every socket of <paramref name="playerId"/> held by this process.</summary>
+    public ValueTask PushAsync(string playerId, string eventName, object payload) =>
+        _namespace is { } ns ? ns.To(RealmSession.Room(playerId)).EmitAsync(eventName, payload) : ValueTask.CompletedTask;
+
     /// <summary>The sockets of this process currently signed in as <paramref name="playerId"/>.</summary>
     public IReadOnlyList<SocketIOSocket> SocketsOf(string playerId) =>
         _namespace is { } ns

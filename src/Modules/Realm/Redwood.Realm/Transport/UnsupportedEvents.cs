@@ -27,8 +27,6 @@ internal static class UnsupportedEvents
         ["realm:ticketing:join:matchmaking"] = SocketRouteExtensions.ErrorOnly,
         ["realm:ticketing:join:custom"] = SocketRouteExtensions.ErrorOnly,
         ["realm:ticketing:leave"] = SocketRouteExtensions.ErrorOnly,
-        ["realm:servers:join-proxy"] = error => new JoinProxyAck(error, string.Empty, string.Empty),
-        ["realm:servers:stop-proxy"] = SocketRouteExtensions.ErrorOnly,
     };
 
     private sealed record ContactsAck(string Error, object[] Contacts, object[] BlockedContacts);
@@ -36,6 +34,4 @@ internal static class UnsupportedEvents
     private sealed record PartyAck(string Error, object? Party);
 
     private sealed record InvitesAck(string Error, object[] Invites);
-
-    private sealed record JoinProxyAck(string Error, string ConnectionUri, string Token);
 }
