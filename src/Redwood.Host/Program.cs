@@ -25,7 +25,7 @@ try
             typeof(DirectorModule), typeof(Redwood.Director.Contracts.ConsumeRealmHandoffToken),
             typeof(RealmModule), typeof(Redwood.Realm.Contracts.PlayerSignedInToRealm),
             typeof(MatchmakingModule), typeof(Redwood.Matchmaking.Contracts.MatchFound),
-            typeof(SidecarModule),
+            typeof(SidecarModule), typeof(Redwood.Sidecar.Contracts.OpenSidecarListener),
         ];
         options.PipelineBehaviors =
         [
