@@ -141,8 +141,8 @@ internal sealed class GameServerAllocator(
         await provider.StopAsync(containerId, cancellationToken);
     }
 
-    /// <summary>Launches a server that waits idle (warm pool).</summary>
-    public async Task<string> LaunchIdleAsync(CancellationToken cancellationToken)
+    /// <summary>Launches a server for <paramref name="instanceId"/>, or an idle one for the warm pool when null.</summary>
+    public async Task<string> LaunchAsync(string? instanceId, CancellationToken cancellationToken)
     {
         var containerId = RealmIds.NewId();
         var now = time.GetUtcNow().UtcDateTime;
@@ -151,7 +151,7 @@ internal sealed class GameServerAllocator(
             var db = scope.ServiceProvider.GetRequiredService<RealmDbContext>();
             db.Containers.Add(new GameServerContainer
             {
-                Id = containerId, Provider = provider.Name, Connection = string.Empty, CreatedAt = now, UpdatedAt = now,
+                Id = containerId, Provider = provider.Name, Connection = string.Empty, CreatedAt = now, UpdatedAt = now, InstanceId = instanceId,
             });
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -280,7 +280,7 @@ internal sealed class GameServerAllocator(
             string containerId;
             try
             {
-                containerId = await TakeIdleServerAsync(instance.Id, cancellationToken) ?? await LaunchIdleAsync(cancellationToken);
+                containerId = await TakeIdleServerAsync(instance.Id, cancellationToken) ?? await LaunchAsync(instance.Id, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -219,7 +219,7 @@ internal sealed class GameServerLifecycle(
 
                 for (var i = idle; i < settings.WarmPoolSize; i++)
                 {
-                    await allocator.LaunchIdleAsync(ct);
+                    await allocator.LaunchAsync(null, ct);
                 }
             }
             finally
