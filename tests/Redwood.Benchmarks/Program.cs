@@ -1,11 +1,13 @@
 using BenchmarkDotNet.Running;
 using Redwood.Benchmarks.Login;
 using Redwood.Benchmarks.SocketIO;
+using Redwood.Benchmarks.Walkthrough;
 
 return args.Length == 0 ? Usage() : args[0] switch
 {
     "socketio" => await SocketIOBenchmark.RunAsync(args[1..]),
     "login" => await LoginBenchmark.RunAsync(args[1..]),
+    "players" => await ScriptedPlayers.RunAsync(args[1..]),
     "micro" => RunMicro(args[1..]),
     _ => Usage(),
 };
@@ -25,5 +27,6 @@ static int Usage()
         """);
     Console.Error.WriteLine(SocketIOOptions.Usage);
     Console.Error.WriteLine(LoginBenchmark.Usage);
+    Console.Error.WriteLine(ScriptedPlayers.Usage);
     return 2;
 }

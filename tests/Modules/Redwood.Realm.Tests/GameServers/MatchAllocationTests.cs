@@ -52,6 +52,31 @@ public abstract class MatchAllocationTests(GameServerFixture fixture)
         Assert.False(alice.Realm.HasPush(ConnectToInstance));
     }
 
+    [Fact]
+    public async Task A_queue_admission_sends_the_player_to_the_proxy_shard_and_counts_the_outstanding_token()
+    {
+        await using var alice = await fixture.SignedInPlayerAsync();
+        var character = await CreateCharacterAsync(alice);
+        var proxyId = await CreateProxyAsync(alice);
+        var ticketId = "q" + Guid.NewGuid().ToString("N");
+
+        await PublishAsync(fixture.App, new QueueAdmitted("default", ticketId, alice.PlayerId, character, proxyId, "default", "alpha"));
+        var push = await alice.Realm.NextPushAsync(ConnectToInstance, TimeSpan.FromSeconds(60));
+        Contracts.ZoneLoadReply load;
+        await using (var scope = fixture.App.Services.CreateAsyncScope())
+        {
+            load = await scope.ServiceProvider.GetRequiredService<ISender>().Send(new Contracts.GetZoneLoad("default", proxyId, "default"));
+        }
+
+        Assert.True(load.Live);
+        var shard = Assert.Single(load.Shards);
+        Assert.Equal(new Contracts.ShardLoad("alpha", 1), shard);
+        await using var game = await GameClient.OpenAsync(push.GetProperty("connection").GetString()!, alice.PlayerId, character, push.GetProperty("token").GetString()!);
+        Assert.True(game.Admitted, game.Reply);
+        var claim = await QueryAsync(fixture.App, db => db.AllocationClaims.AsNoTracking().SingleAsync(c => c.Key == "ticket:" + ticketId));
+        Assert.StartsWith("served", claim.Outcome);
+    }
+
     private static async Task PublishAsync(RedwoodApp app, INotification notification)
     {
         await using var scope = app.Services.CreateAsyncScope();
