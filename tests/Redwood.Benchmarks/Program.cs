@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Redwood.Benchmarks.GameServers;
 using Redwood.Benchmarks.Login;
 using Redwood.Benchmarks.SocketIO;
 using Redwood.Benchmarks.Walkthrough;
@@ -8,6 +9,7 @@ return args.Length == 0 ? Usage() : args[0] switch
     "socketio" => await SocketIOBenchmark.RunAsync(args[1..]),
     "login" => await LoginBenchmark.RunAsync(args[1..]),
     "players" => await ScriptedPlayers.RunAsync(args[1..]),
+    "jointokens" => await JoinTokenBenchmark.RunAsync(args[1..]),
     "micro" => RunMicro(args[1..]),
     _ => Usage(),
 };
@@ -28,5 +30,6 @@ static int Usage()
     Console.Error.WriteLine(SocketIOOptions.Usage);
     Console.Error.WriteLine(LoginBenchmark.Usage);
     Console.Error.WriteLine(ScriptedPlayers.Usage);
+    Console.Error.WriteLine(JoinTokenBenchmark.Usage);
     return 2;
 }

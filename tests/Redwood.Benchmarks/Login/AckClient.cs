@@ -60,6 +60,10 @@ internal sealed class AckClient : IDisposable
         }
     }
 
+    /// <summary>Emits <paramref name="eventName"/> without an ack.</summary>
+    public Task EmitAsync(string eventName, string payloadJson, CancellationToken cancellationToken) =>
+        SendAsync($"42[\"{eventName}\",{payloadJson}]", cancellationToken);
+
     /// <summary>Waits for a push of <paramref name="eventName"/> (kept if it arrived while waiting for an ack); returns its argument list text.</summary>
     public async Task<string> NextEventAsync(string eventName, CancellationToken cancellationToken)
     {
