@@ -83,8 +83,8 @@ internal static partial class Log
     [LoggerMessage(2030, LogLevel.Warning, "Game server {ServerId} refused load-map {RequestId}: {Error}")]
     public static partial void MapLoadRefused(ILogger logger, string serverId, string requestId, string error);
 
-    [LoggerMessage(2031, LogLevel.Information, "Join token accepted for player {PlayerId}, character {CharacterId} on instance {InstanceId}")]
-    public static partial void JoinTokenAccepted(ILogger logger, string playerId, string characterId, string instanceId);
+    [LoggerMessage(2031, LogLevel.Information, "Join token accepted for player {PlayerId}, character {CharacterId} on game server {ServerId}")]
+    public static partial void JoinTokenAccepted(ILogger logger, string playerId, string characterId, string serverId);
 
     [LoggerMessage(2032, LogLevel.Information, "Join token refused for player {PlayerId}, character {CharacterId} on game server {ServerId}: {Error}")]
     public static partial void JoinTokenRefused(ILogger logger, string playerId, string characterId, string serverId, Contracts.JoinTokenError error);

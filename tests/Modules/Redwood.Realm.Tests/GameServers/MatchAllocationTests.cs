@@ -143,6 +143,32 @@ public sealed class GameServerLifecycleTests
     }
 
     [Fact]
+    public async Task A_start_on_boot_proxy_starts_at_once_and_again_after_its_server_dies()
+    {
+        await using var app = await RedwoodApp.StartAsync(TestDatabase.Sqlite, RealmTestHost.Settings(GameServerFixture.GameServerSettings()));
+        await using var admin = await TestPlayer.LogInAsync(app.Uri("director"), RealmTestHost.AdminUsername, RealmTestHost.AdminPassword);
+        await admin.SignInAsync(app.Uri("realm"));
+        var created = await admin.Realm.RequestAsync("realm:servers:create-proxy", new
+        {
+            playerId = admin.PlayerId, joinCharacterId = (string?)null, name = Names.Unique("Overworld"), region = "local", modeId = "default",
+            mapId = (string?)null, @public = true, proxyEndsWhenCollectionEnds = false, continuousPlay = true, password = (string?)null,
+            shortCode = (string?)null, startOnBoot = true,
+        });
+        var proxyId = created.GetProperty("proxyReference").GetString()!;
+
+        async Task<string?> ReadyInstance() => await QueryAsync(app, db => db.Instances.AsNoTracking()
+            .Where(i => i.ProxyId == proxyId && i.EndedAt == null && i.Status == Domain.GameServerStatus.Ready).Select(i => i.Id).FirstOrDefaultAsync());
+        await Eventually.True(async () => await ReadyInstance() is not null, TimeSpan.FromSeconds(60), "the proxy started");
+        var first = await ReadyInstance();
+        using (var process = await ServerProcessAsync(app, proxyId))
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await Eventually.True(async () => await ReadyInstance() is { } next && next != first, TimeSpan.FromSeconds(60), "the proxy restarted");
+    }
+
+    [Fact]
     public async Task Keeps_a_warm_pool_and_leaves_no_child_process_after_shutdown()
     {
         var settings = RealmTestHost.Settings(GameServerFixture.GameServerSettings());

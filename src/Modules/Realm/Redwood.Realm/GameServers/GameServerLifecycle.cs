@@ -22,6 +22,7 @@ internal sealed class GameServerLifecycle(
     TimeProvider time,
     ILogger<GameServerLifecycle> logger)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _booting = new(StringComparer.Ordinal);
     private int _warming;
 
     /// <summary>Ends a collection: every instance and server, then the proxy when it ends with its collection.</summary>
@@ -73,10 +74,14 @@ internal sealed class GameServerLifecycle(
         await EndLostServersAsync(cancellationToken);
         await StopEmptyShardsAsync(cancellationToken);
         await EndFinishedCollectionsAsync(cancellationToken);
+        await StartOnBootProxiesAsync(cancellationToken);
         FillWarmPool();
     }
 
-    /// <summary>Starts the first zone of every live start-on-boot proxy that has nothing running.</summary>
+    /// <summary>
+    /// Starts the first zone of every live start-on-boot proxy that has nothing running: at boot, once the flag is set,
+    /// and again when its server was lost.
+    /// </summary>
     public async Task StartOnBootProxiesAsync(CancellationToken cancellationToken)
     {
         List<string> proxies;
@@ -91,12 +96,24 @@ internal sealed class GameServerLifecycle(
 
         foreach (var proxyId in proxies)
         {
+            if (!_booting.TryAdd(proxyId, true))
+            {
+                continue;
+            }
+
             jobs.Start("start-on-boot proxy " + proxyId, async ct =>
             {
-                var result = await allocator.AllocateAsync(proxyId, null, null, [], ct);
-                if (result.Error is not null)
+                try
                 {
-                    Log.StartOnBootFailed(logger, proxyId, result.Error);
+                    var result = await allocator.AllocateAsync(proxyId, null, null, [], ct);
+                    if (result.Error is not null)
+                    {
+                        Log.StartOnBootFailed(logger, proxyId, result.Error);
+                    }
+                }
+                finally
+                {
+                    _booting.TryRemove(proxyId, out _);
                 }
             });
         }
@@ -230,7 +247,7 @@ internal sealed class GameServerLifecycle(
     }
 }
 
-/// <summary>Runs <see cref="GameServerLifecycle"/>: start-on-boot proxies once, then a tick every <c>MonitorInterval</c>.</summary>
+/// <summary>Runs <see cref="GameServerLifecycle"/>: start-on-boot proxies at once, then a tick every <c>MonitorInterval</c>.</summary>
 internal sealed class GameServerMonitor(GameServerLifecycle lifecycle, GameServerSettings settings, TimeProvider time, ILogger<GameServerMonitor> logger)
     : BackgroundService
 {

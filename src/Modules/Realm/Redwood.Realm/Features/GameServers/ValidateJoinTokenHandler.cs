@@ -20,43 +20,57 @@ internal sealed class ValidateJoinTokenHandler(RealmDbContext db, TimeProvider t
 {
     public async ValueTask<ValidateJoinTokenReply> Handle(ValidateJoinToken request, CancellationToken cancellationToken)
     {
+        var hash = JoinTokens.Hash(request.Token);
+        var now = time.GetUtcNow().UtcDateTime;
+        var servedInstance = db.Containers.Where(c => c.Id == request.ServerId && c.EndedAt == null && c.InstanceId != null).Select(c => c.InstanceId);
+        var consumed = await db.JoinTokens
+            .Where(t => t.TokenHash == hash && t.UsedAt == null && t.ExpiresAt > now
+                && t.PlayerId == request.PlayerId && t.CharacterId == request.CharacterId && servedInstance.Contains(t.InstanceId))
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), cancellationToken);
+        if (consumed != 1)
+        {
+            return Refused(request, await WhyRefusedAsync(request, hash, now, cancellationToken));
+        }
+
+        // The character as last saved and the player's data, in one query.
+        var joined = await db.Characters.AsNoTracking()
+            .Where(c => c.Id == request.CharacterId && c.PlayerId == request.PlayerId)
+            .Select(c => new
+            {
+                Character = new CharacterSnapshot(
+                    c.Id, c.CreatedAt, c.UpdatedAt, c.ArchivedAt, c.PlayerId, c.Name, c.CharacterCreatorData, c.Metadata,
+                    c.EquippedInventory, c.NonequippedInventory, c.Progress, c.Data, c.AbilitySystem, c.RedwoodData),
+                Player = db.Players.Where(p => p.Id == c.PlayerId).Select(p => new { p.Nickname, p.Data }).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (joined is null)
+        {
+            return Refused(request, JoinTokenError.Invalid);
+        }
+
+        Log.JoinTokenAccepted(logger, request.PlayerId, request.CharacterId, request.ServerId);
+        return new ValidateJoinTokenReply(
+            JoinTokenError.None,
+            JsonSerializer.Serialize(PlayerCharacterWire.From(joined.Character), JsonSerializerOptions.Web),
+            PlayerDataWire.Json(request.PlayerId, joined.Player?.Nickname ?? request.PlayerId, joined.Player?.Data ?? Character.EmptyObject));
+    }
+
+    /// <summary>Only on refusal: tells an expired token from an unknown, used or mismatched one.</summary>
+    private async Task<JoinTokenError> WhyRefusedAsync(ValidateJoinToken request, string hash, DateTime now, CancellationToken cancellationToken)
+    {
         var instanceId = await db.Containers.AsNoTracking()
             .Where(c => c.Id == request.ServerId && c.EndedAt == null)
             .Select(c => c.InstanceId).FirstOrDefaultAsync(cancellationToken);
         if (instanceId is null)
         {
-            return Refused(request, JoinTokenError.NoInstance);
+            return JoinTokenError.NoInstance;
         }
 
-        var hash = JoinTokens.Hash(request.Token);
-        var now = time.GetUtcNow().UtcDateTime;
-        var consumed = await db.JoinTokens
-            .Where(t => t.TokenHash == hash && t.UsedAt == null && t.ExpiresAt > now
-                && t.PlayerId == request.PlayerId && t.CharacterId == request.CharacterId && t.InstanceId == instanceId)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), cancellationToken);
-        if (consumed != 1)
-        {
-            var expired = await db.JoinTokens.AsNoTracking().AnyAsync(
-                t => t.TokenHash == hash && t.UsedAt == null && t.ExpiresAt <= now && t.PlayerId == request.PlayerId
-                    && t.CharacterId == request.CharacterId && t.InstanceId == instanceId,
-                cancellationToken);
-            return Refused(request, expired ? JoinTokenError.Expired : JoinTokenError.Invalid);
-        }
-
-        var character = await db.Characters.AsNoTracking()
-            .Where(c => c.Id == request.CharacterId && c.PlayerId == request.PlayerId)
-            .Select(CharacterSnapshot.Projection).FirstOrDefaultAsync(cancellationToken);
-        if (character is null)
-        {
-            return Refused(request, JoinTokenError.Invalid);
-        }
-
-        var player = await db.Players.AsNoTracking().FirstOrDefaultAsync(p => p.Id == request.PlayerId, cancellationToken);
-        Log.JoinTokenAccepted(logger, request.PlayerId, request.CharacterId, instanceId);
-        return new ValidateJoinTokenReply(
-            JoinTokenError.None,
-            JsonSerializer.Serialize(PlayerCharacterWire.From(character), JsonSerializerOptions.Web),
-            PlayerDataWire.Json(request.PlayerId, player?.Nickname ?? request.PlayerId, player?.Data ?? Character.EmptyObject));
+        var expired = await db.JoinTokens.AsNoTracking().AnyAsync(
+            t => t.TokenHash == hash && t.UsedAt == null && t.ExpiresAt <= now && t.PlayerId == request.PlayerId
+                && t.CharacterId == request.CharacterId && t.InstanceId == instanceId,
+            cancellationToken);
+        return expired ? JoinTokenError.Expired : JoinTokenError.Invalid;
     }
 
     private ValidateJoinTokenReply Refused(ValidateJoinToken request, JoinTokenError error)
