@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Redwood.Realm.Features.Characters;
+using Redwood.Realm.GameServers;
 using Redwood.Realm.Integrations;
 using Redwood.Realm.Persistence;
 using Redwood.Realm.Transport;
@@ -37,6 +38,14 @@ public sealed class RealmModule : IModule
         // Matches and queue admissions start game servers: that work must not be lost between processes.
         services.AddDurableNotification<MatchFound>(Name);
         services.AddDurableNotification<QueueAdmitted>(Name);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(GameServerSettings.Read(configuration));
+        services.AddSingleton<LocalGameServerProvider>();
+        services.AddSingleton<IGameServerProvider>(sp => sp.GetRequiredService<LocalGameServerProvider>());
+        services.AddSingleton<AllocationJobs>();
+        services.AddSingleton<AllocationClaims>();
+        services.AddSingleton<GameServerAllocator>();
+        services.AddSingleton<GameServerLifecycle>();
     }
 
     /// <inheritdoc />
@@ -46,6 +55,11 @@ public sealed class RealmModule : IModule
         services.AddHostedService<RealmFrontend>();
         services.AddHostedService<DirectorSignInService>();
         services.AddHostedService<ArchivedCharacterPurger>();
+
+        // Registered after the frontend: stopped before it, so allocations end and every game server is killed first.
+        services.AddHostedService(sp => sp.GetRequiredService<LocalGameServerProvider>());
+        services.AddHostedService(sp => sp.GetRequiredService<AllocationJobs>());
+        services.AddHostedService<GameServerMonitor>();
     }
 
     /// <inheritdoc />
