@@ -29,7 +29,7 @@ internal sealed record MatchmakingSettings(
         Duration(configuration, "ProcessInterval", TimeSpan.FromSeconds(1)),
         Duration(configuration, "TicketStaleTime", TimeSpan.FromMinutes(1)),
         Duration(configuration, "MaxWaitUntilShallowMatch", TimeSpan.FromSeconds(15)),
-        Duration(configuration, "MaxMatchAge", TimeSpan.FromMinutes(1)),
+        Duration(configuration, "MaxMatchAge", TimeSpan.FromMinutes(2)),
         Duration(configuration, "DisconnectGrace", TimeSpan.FromSeconds(30)),
         Duration(configuration, "UpdateInterval", TimeSpan.FromSeconds(5)),
         Number(configuration, "MaxPing", 0.5, 0.001, 60),

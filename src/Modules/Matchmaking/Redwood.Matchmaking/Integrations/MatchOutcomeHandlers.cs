@@ -85,3 +85,27 @@ internal sealed class QueueAdmissionServedHandler(TicketStore store, RealmLocks 
         }
     }
 }
+
+/// <summary>The Realm could not start the admitted shard: the ticket goes back to the queue at once (it keeps its place).</summary>
+internal sealed class QueueAdmissionFailedHandler(
+    TicketStore store, RealmLocks locks, TicketNotices notices, IPublisher publisher, TimeProvider time)
+    : INotificationHandler<QueueAdmissionFailed>
+{
+    public async ValueTask Handle(QueueAdmissionFailed notification, CancellationToken cancellationToken)
+    {
+        var messages = new List<TicketMessage>();
+        using (await locks.EnterAsync(notification.RealmId, cancellationToken))
+        {
+            if (await store.FindAsync(notification.RealmId, notification.TicketId, cancellationToken) is not { State: TicketState.Placed } ticket)
+            {
+                return;
+            }
+
+            var back = ProcessTicketsHandler.BackToPool(ticket, time.GetUtcNow());
+            await store.SaveAsync(back, cancellationToken);
+            notices.Tell(messages, back, $"{notification.Reason}; back in the queue", time.GetUtcNow());
+        }
+
+        await publisher.Publish(new TicketsUpdated(notification.RealmId, messages), cancellationToken);
+    }
+}
