@@ -10,8 +10,8 @@ internal static partial class Log
     [LoggerMessage(9002, LogLevel.Debug, "Engine.IO session {Sid} closed: {Reason}")]
     public static partial void SessionClosed(ILogger logger, string sid, string reason);
 
-    [LoggerMessage(9003, LogLevel.Warning, "Closing Engine.IO session {Sid} after a malformed packet: {Detail}")]
-    public static partial void MalformedPacket(ILogger logger, string sid, string detail);
+    [LoggerMessage(9003, LogLevel.Warning, "Closing Engine.IO session {Sid} from {Address} after a malformed packet: {Detail} ({Suppressed} more from this address since the last such line)")]
+    public static partial void MalformedPacket(ILogger logger, string sid, string address, string detail, int suppressed);
 
     [LoggerMessage(9004, LogLevel.Warning, "Closing Engine.IO session {Sid}: payload larger than {MaxPayload} bytes")]
     public static partial void PayloadTooLarge(ILogger logger, string sid, int maxPayload);

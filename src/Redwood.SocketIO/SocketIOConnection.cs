@@ -151,7 +151,7 @@ internal sealed class SocketIOConnection(SocketIOServer server, EngineSession en
             case PacketType.Event or PacketType.BinaryEvent:
                 var payload = packet.Payload!.Value;
                 var nameElement = payload[0];
-                var eventName = nameElement.ValueKind == JsonValueKind.String ? server.EventNameOf(nameElement) : nameElement.GetRawText();
+                var eventName = nameElement.ValueKind == JsonValueKind.String ? EventNameOf(nameElement) : nameElement.GetRawText();
                 if (ReservedEvents.Contains(eventName))
                 {
                     throw new MalformedPacketException("reserved event name");
@@ -179,6 +179,19 @@ internal sealed class SocketIOConnection(SocketIOServer server, EngineSession en
                 break;
             default:
                 throw new MalformedPacketException("unexpected packet type from client");
+        }
+    }
+
+    private string EventNameOf(JsonElement element)
+    {
+        try
+        {
+            return server.EventNameOf(element);
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape (\ud800) is valid JSON but not a string .NET can hold.
+            throw new MalformedPacketException("invalid event name");
         }
     }
 

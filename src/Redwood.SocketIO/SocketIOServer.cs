@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using Redwood.SocketIO.Diagnostics;
 using Redwood.SocketIO.Engine;
 using Redwood.SocketIO.Protocol;
 
@@ -27,6 +28,7 @@ public sealed class SocketIOServer : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _transports = new();
     private readonly ConcurrentDictionary<string, string> _eventNames = new(StringComparer.Ordinal);
     private readonly ITimer _timer;
+    private readonly LogThrottle _malformedLog;
     private (Func<string, bool> Predicate, Action<SocketIONamespace> Configure)[] _dynamic = [];
     private int _connectionCount;
     private int _ticking;
@@ -42,6 +44,7 @@ public sealed class SocketIOServer : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPayload, 16);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxOutboundQueue, 1);
         ArgumentNullException.ThrowIfNull(options.SerializerOptions);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.MalformedPacketLogWindow, TimeSpan.Zero);
         Options = options;
         Logger = loggerFactory.CreateLogger<SocketIOServer>();
         Time = options.TimeProvider;
@@ -49,6 +52,7 @@ public sealed class SocketIOServer : IAsyncDisposable
         PingIntervalTicks = ToTicks(options.PingInterval);
         PingTimeoutTicks = ToTicks(options.PingTimeout);
         ConnectTimeoutTicks = ToTicks(options.ConnectTimeout);
+        _malformedLog = new LogThrottle(options.MalformedPacketLogWindow, time: Time);
         Of("/");
 
         var smallest = options.PingInterval < options.PingTimeout ? options.PingInterval : options.PingTimeout;
@@ -285,6 +289,16 @@ public sealed class SocketIOServer : IAsyncDisposable
         }
 
         return element.GetString()!;
+    }
+
+    /// <summary>Logs a malformed packet at most once per client address per window, with the count held back.</summary>
+    internal void OnMalformedPacket(EngineSession session, string detail)
+    {
+        var address = ClientAddress.KeyOf(session.RemoteEndPoint?.Address);
+        if (_malformedLog.ShouldLog(address, out var suppressed))
+        {
+            Log.MalformedPacket(Logger, session.Id, address, detail, suppressed);
+        }
     }
 
     internal EngineSession? FindSession(string sid) => _sessions.TryGetValue(sid, out var session) ? session : null;

@@ -36,6 +36,12 @@ public sealed class SocketIOServerOptions
     /// <summary>Optional handshake filter; returning false answers HTTP 403 <c>{"code":4,"message":"Forbidden"}</c>.</summary>
     public Func<HttpContext, ValueTask<bool>>? AllowRequest { get; set; }
 
+    /// <summary>
+    /// Malformed packets close their connection; the Warning saying so is written at most once per client address
+    /// (IPv6 by /64) per this window, with the number held back.
+    /// </summary>
+    public TimeSpan MalformedPacketLogWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Clock used for heartbeats and timeouts.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

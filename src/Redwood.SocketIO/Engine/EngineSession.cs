@@ -526,7 +526,7 @@ internal sealed class EngineSession
             }
             catch (MalformedPacketException ex)
             {
-                Log.MalformedPacket(_server.Logger, Id, ex.Message);
+                _server.OnMalformedPacket(this, ex.Message);
                 Close(DisconnectReasons.ParseError);
             }
 
@@ -935,7 +935,7 @@ internal sealed class EngineSession
                 }
                 catch (MalformedPacketException ex)
                 {
-                    Log.MalformedPacket(_server.Logger, Id, ex.Message);
+                    _server.OnMalformedPacket(this, ex.Message);
                     reason = DisconnectReasons.ParseError;
                     status = WebSocketCloseStatus.ProtocolError;
                     break;
