@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Text.Json;
 using Redwood.SocketIO.Engine;
 using Redwood.SocketIO.Protocol;
+using Redwood.SocketIO.Diagnostics;
 
 namespace Redwood.SocketIO;
 
@@ -249,7 +250,7 @@ internal sealed class SocketIOConnection(SocketIOServer server, EngineSession en
         }
         catch (Exception ex)
         {
-            Log.MiddlewareFailed(server.Logger, ex, ns.Name);
+            Log.MiddlewareFailed(server.Logger, ex, LogText.Clip(ns.Name)!);
             refusal = "Internal server error";
         }
 
@@ -273,7 +274,7 @@ internal sealed class SocketIOConnection(SocketIOServer server, EngineSession en
 
     private void Refuse(string name, string message)
     {
-        Log.ConnectRefused(server.Logger, name, message);
+        Log.ConnectRefused(server.Logger, LogText.Clip(name)!, message);
         Send(PacketEncoder.EncodeRaw(PacketType.ConnectError, name, PacketEncoder.EncodeJsonObject("message", message)));
     }
 

@@ -327,7 +327,7 @@ public sealed class SocketIOServer : IAsyncDisposable
 
     private async Task RejectAsync(HttpContext context, int code, string message, int status = StatusCodes.Status400BadRequest)
     {
-        Log.RequestRejected(Logger, context.Request.Path, code, message);
+        Log.RequestRejected(Logger, LogText.Clip(context.Request.Path.Value) ?? string.Empty, code, message);
         var response = context.Response;
         response.StatusCode = status;
         response.ContentType = "application/json";

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Redwood.SocketIO.Protocol;
+using Redwood.SocketIO.Diagnostics;
 
 namespace Redwood.SocketIO;
 
@@ -408,7 +409,7 @@ public sealed class SocketIOSocket
         }
         catch (Exception ex)
         {
-            Log.HandlerFailed(Namespace.Server.Logger, ex, message.Event, Namespace.Name, Id);
+            Log.HandlerFailed(Namespace.Server.Logger, ex, LogText.Clip(message.Event)!, LogText.Clip(Namespace.Name)!, Id);
             return;
         }
 
@@ -422,7 +423,7 @@ public sealed class SocketIOSocket
             catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
             {
                 // An unserializable ack result must not stop this socket's dispatcher.
-                Log.HandlerFailed(Namespace.Server.Logger, ex, message.Event, Namespace.Name, Id);
+                Log.HandlerFailed(Namespace.Server.Logger, ex, LogText.Clip(message.Event)!, LogText.Clip(Namespace.Name)!, Id);
             }
         }
 
@@ -439,7 +440,7 @@ public sealed class SocketIOSocket
             }
             catch (Exception ex)
             {
-                Log.HandlerFailed(Namespace.Server.Logger, ex, message.Event, Namespace.Name, Id);
+                Log.HandlerFailed(Namespace.Server.Logger, ex, LogText.Clip(message.Event)!, LogText.Clip(Namespace.Name)!, Id);
             }
         }
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Redwood.SharedKernel.Modules;
 
 namespace Redwood.Testing;
@@ -27,11 +28,14 @@ public sealed class RedwoodApp : IAsyncDisposable
     private RedwoodApp(Dictionary<string, string?> settings)
     {
         _settings = settings;
-        _factory = Create(settings);
+        _factory = Create(settings, Logs);
     }
 
     /// <summary>The host's services (root provider).</summary>
     public IServiceProvider Services => _factory.Services;
+
+    /// <summary>Every line the host logged (across restarts).</summary>
+    public LogCapture Logs { get; } = new();
 
     /// <summary>The settings the host was started with.</summary>
     public IReadOnlyDictionary<string, string?> Settings => _settings;
@@ -75,16 +79,17 @@ public sealed class RedwoodApp : IAsyncDisposable
     public async Task RestartAsync()
     {
         await _factory.DisposeAsync();
-        _factory = Create(_settings);
+        _factory = Create(_settings, Logs);
         await WaitStartedAsync();
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
 
-    private static WebApplicationFactory<Program> Create(IReadOnlyDictionary<string, string?> settings) =>
+    private static WebApplicationFactory<Program> Create(IReadOnlyDictionary<string, string?> settings, LogCapture logs) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
+            web.ConfigureLogging(logging => logging.AddProvider(logs));
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);

@@ -9,6 +9,7 @@ using Redwood.Director.Features.Realms;
 using Redwood.Director.Features.Sessions;
 using Redwood.SharedKernel.Transport;
 using Redwood.SocketIO;
+using Redwood.SocketIO.Diagnostics;
 
 namespace Redwood.Director.Transport;
 
@@ -73,7 +74,7 @@ internal static class DirectorRoutes
         if (player is null || family is null || (!string.IsNullOrEmpty(claimed) && claimed != player))
         {
             // No ack to carry an error: a logout that is not this socket's own changes nothing.
-            Log.LogoutIgnored(logger, request.Socket.Id, claimed);
+            Log.LogoutIgnored(logger, request.Socket.Id, LogText.Clip(claimed));
             return;
         }
 
