@@ -26,8 +26,8 @@ internal static partial class Log
     [LoggerMessage(1012, LogLevel.Information, "Login with {Provider} failed ({Error}) from {Address}")]
     public static partial void LoginFailed(ILogger logger, string provider, LogInError error, string? address);
 
-    [LoggerMessage(1013, LogLevel.Warning, "Login with {Provider} from {Address} refused: too many failed attempts")]
-    public static partial void LoginThrottled(ILogger logger, string provider, string? address);
+    [LoggerMessage(1013, LogLevel.Warning, "Login with {Provider} from {Address} refused: too many failed attempts ({Suppressed} more refusals from this address since the last such line)")]
+    public static partial void LoginThrottled(ILogger logger, string provider, string? address, int suppressed);
 
     [LoggerMessage(1014, LogLevel.Information, "Password of player {PlayerId} rehashed with {Iterations} iterations")]
     public static partial void PasswordRehashed(ILogger logger, string playerId, int iterations);
