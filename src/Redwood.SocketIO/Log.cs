@@ -52,6 +52,9 @@ internal static partial class Log
     [LoggerMessage(9016, LogLevel.Debug, "Connection to namespace {Namespace} refused: {Message}")]
     public static partial void ConnectRefused(ILogger logger, string @namespace, string message);
 
+    [LoggerMessage(9018, LogLevel.Debug, "Handler for event {Event} stopped: socket {SocketId} disconnected")]
+    public static partial void HandlerAbandoned(ILogger logger, string @event, string socketId);
+
     [LoggerMessage(9017, LogLevel.Error, "Socket.IO server shutdown did not finish in time; aborting {Count} connections")]
     public static partial void ShutdownAborted(ILogger logger, int count);
 }

@@ -407,6 +407,12 @@ public sealed class SocketIOSocket
             var pending = handler(this, message, DisconnectToken);
             result = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (DisconnectToken.IsCancellationRequested)
+        {
+            // The client left while its request ran: nobody is waiting for the answer, and nothing failed.
+            Log.HandlerAbandoned(Namespace.Server.Logger, LogText.Clip(message.Event)!, Id);
+            return;
+        }
         catch (Exception ex)
         {
             Log.HandlerFailed(Namespace.Server.Logger, ex, LogText.Clip(message.Event)!, LogText.Clip(Namespace.Name)!, Id);

@@ -96,7 +96,8 @@ internal sealed record AuthSettings(
     int MaxFailedLoginsPerAddress,
     TimeSpan FailedLoginWindow,
     IReadOnlyList<string> AllowedProviders,
-    JwtSettings Jwt)
+    JwtSettings Jwt,
+    int HashQueueLimit = 0)
 {
     public const int DefaultPbkdf2Iterations = 210_000;
     public const int DefaultPbkdf2HashLength = 64;
@@ -139,7 +140,8 @@ internal sealed record AuthSettings(
             reader.Int("MaxFailedLoginsPerAddress", 50, 1, int.MaxValue),
             reader.Duration("FailedLoginWindow", TimeSpan.FromMinutes(5)),
             providers,
-            JwtSettings.Read(reader.Child("Jwt")));
+            JwtSettings.Read(reader.Child("Jwt")),
+            reader.Int("HashQueueLimit", 0, 0, 1_000_000));
     }
 }
 

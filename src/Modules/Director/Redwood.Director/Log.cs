@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(1013, LogLevel.Warning, "Login with {Provider} from {Address} refused: too many failed attempts ({Suppressed} more refusals from this address since the last such line)")]
     public static partial void LoginThrottled(ILogger logger, string provider, string? address, int suppressed);
 
+    [LoggerMessage(1017, LogLevel.Warning, "Password hash queue full ({Limit} waiting): login or registration refused as busy ({Suppressed} more since the last such line)")]
+    public static partial void HashQueueFull(ILogger logger, int limit, int suppressed);
+
     [LoggerMessage(1014, LogLevel.Information, "Password of player {PlayerId} rehashed with {Iterations} iterations")]
     public static partial void PasswordRehashed(ILogger logger, string playerId, int iterations);
 
