@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(1017, LogLevel.Warning, "Password hash queue full ({Limit} waiting): login or registration refused as busy ({Suppressed} more since the last such line)")]
     public static partial void HashQueueFull(ILogger logger, int limit, int suppressed);
 
+    [LoggerMessage(1018, LogLevel.Warning, "Reuse of a rotated-out session token of player {PlayerId} from {Address}: session family revoked")]
+    public static partial void TokenReuseDetected(ILogger logger, string playerId, string? address);
+
     [LoggerMessage(1014, LogLevel.Information, "Password of player {PlayerId} rehashed with {Iterations} iterations")]
     public static partial void PasswordRehashed(ILogger logger, string playerId, int iterations);
 

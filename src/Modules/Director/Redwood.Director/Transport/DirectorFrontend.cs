@@ -13,6 +13,7 @@ internal sealed class DirectorFrontend(
     IConfiguration configuration,
     IServiceScopeFactory scopes,
     BoundPorts ports,
+    DirectorEndpoint endpoint,
     TimeProvider time,
     ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
@@ -28,6 +29,7 @@ internal sealed class DirectorFrontend(
         var address = NetworkSettings.BindAddress(configuration);
         _server = new SocketIOServer(new SocketIOServerOptions { TimeProvider = time }, loggerFactory);
         DirectorRoutes.Map(_server.Of("/"), scopes, _logger);
+        endpoint.Bound(_server.Of("/"));
         _listener = await SocketIOListener.StartAsync(_server, new IPEndPoint(address, port), null, loggerFactory, cancellationToken);
         ports.Add(Endpoint, _listener.Port);
         Log.FrontendListening(_logger, address.ToString(), _listener.Port);
@@ -38,6 +40,7 @@ internal sealed class DirectorFrontend(
         if (_listener is not null)
         {
             ports.Remove(Endpoint);
+            endpoint.Unbound();
             await _listener.StopAsync(cancellationToken);
         }
     }

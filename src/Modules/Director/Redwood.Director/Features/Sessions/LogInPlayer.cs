@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Redwood.Director.Contracts;
 using Redwood.Director.Domain;
 using Redwood.Director.Persistence;
+using Redwood.SharedKernel.Ephemeral;
 using Redwood.SharedKernel.Persistence;
 
 namespace Redwood.Director.Features.Sessions;
@@ -53,6 +54,7 @@ internal sealed class LogInPlayerHandler(
     PasswordHasher hasher,
     JwtIdentityReader jwt,
     LoginLimiter limiter,
+    IEphemeralStore store,
     IPublisher publisher,
     TimeProvider time,
     ILogger<LogInPlayerHandler> logger) : ICommandHandler<LogInPlayerCommand, LogInPlayerResult>
@@ -138,7 +140,7 @@ internal sealed class LogInPlayerHandler(
         var session = SecretToken.IsWellFormed(command.Secret)
             ? await db.Sessions.FirstOrDefaultAsync(s => s.TokenHash == SecretToken.Hash(command.Secret), cancellationToken)
             : null;
-        if (session is not { RevokedAt: null } || session.ExpiresAt <= now)
+        if (session is not { RevokedAt: null })
         {
             return null;
         }
@@ -149,15 +151,36 @@ internal sealed class LogInPlayerHandler(
             return null;
         }
 
-        // Rotation: the presented token stays valid only for the grace period, so a request racing the
-        // reconnect with the old token still works.
-        var graceEnd = now + Auth.TokenRotationGrace;
-        if (session.ExpiresAt > graceEnd)
+        var rotatedOut = await db.Sessions.AnyAsync(s => s.FamilyId == session.FamilyId && s.CreatedAt > session.CreatedAt, cancellationToken);
+        if (!rotatedOut)
         {
-            session.ExpiresAt = graceEnd;
+            if (session.ExpiresAt <= now)
+            {
+                return null;
+            }
+
+            // Rotation: the presented token stays valid only for the grace period, so a client that lost the answer
+            // (or a request racing the reconnect) can still use it once.
+            var graceEnd = now + Auth.TokenRotationGrace;
+            if (session.ExpiresAt > graceEnd)
+            {
+                session.ExpiresAt = graceEnd;
+            }
+
+            return new Attempt(LogInError.None, owner, session.FamilyId, "token");
         }
 
-        return new Attempt(LogInError.None, owner, session.FamilyId, "token");
+        // A rotated-out token is accepted once more inside its grace; any further use, or a use after the grace,
+        // means two parties hold the family's tokens: end the family (RFC 9700 refresh-token reuse detection).
+        if (session.ExpiresAt > now
+            && await store.SetIfAbsentAsync("director:grace-used:" + session.Id, "1", Auth.TokenRotationGrace, cancellationToken))
+        {
+            return new Attempt(LogInError.None, owner, session.FamilyId, "token (grace)");
+        }
+
+        await SessionFamilies.RevokeAsync(db, publisher, owner.Id, session.FamilyId, now, cancellationToken);
+        Log.TokenReuseDetected(logger, owner.Id, command.ClientAddress);
+        return new Attempt(LogInError.InvalidCredentials, null, null, string.Empty);
     }
 
     private async Task<Attempt> PasswordLoginAsync(LogInPlayerCommand command, DateTime now, CancellationToken cancellationToken)
