@@ -8,7 +8,8 @@ internal sealed record DirectorSettings(
     AuthSettings Auth,
     AdminSettings Admin,
     IReadOnlyList<ConfiguredRealm> Realms,
-    TimeSpan HandoffTokenLifetime)
+    TimeSpan HandoffTokenLifetime,
+    int MaxOutstandingHandoffTokens = 5)
 {
     public const string Section = "Redwood:Director";
 
@@ -22,7 +23,8 @@ internal sealed record DirectorSettings(
             AuthSettings.Read(reader.Child("Auth")),
             new AdminSettings(reader.String("Admin:Username"), reader.String("Admin:Password")),
             ReadRealms(configuration.GetSection(Section + ":Realms")),
-            reader.Duration("HandoffTokenLifetime", TimeSpan.FromSeconds(60)));
+            reader.Duration("HandoffTokenLifetime", TimeSpan.FromSeconds(60)),
+            reader.Int("MaxOutstandingHandoffTokens", 5, 1, 1000));
     }
 
     private static List<ConfiguredRealm> ReadRealms(IConfigurationSection section)

@@ -82,3 +82,28 @@ public sealed class SessionFamilyTests
         return await scope.ServiceProvider.GetRequiredService<ISender>().Send(request);
     }
 }
+
+public sealed class HandoffTokenQuotaTests
+{
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task Minting_beyond_the_outstanding_limit_retires_the_oldest_token(TestDatabase database)
+    {
+        await using var app = await DirectorApp.StartAsync(database);
+        await using var client = await app.ConnectAsync();
+        var playerId = (await client.RegisterAndLoginAsync(DirectorApp.NewUsername())).Str("playerId");
+
+        var tokens = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            tokens.Add((await client.RequestAsync("realm:auth:player:connect:client-to-director", new { playerId, realmId = "default" })).Str("token"));
+        }
+
+        Assert.Equal(5, await app.WithDbAsync(db => Task.FromResult(db.RealmHandoffTokens.Count(t => t.PlayerId == playerId))));
+        await using var scope = app.Services.CreateAsyncScope();
+        var sender = scope.ServiceProvider.GetRequiredService<ISender>();
+        Assert.Equal(HandoffTokenError.InvalidToken, (await sender.Send(new ConsumeRealmHandoffToken(playerId, "default", tokens[0]))).Error);
+        Assert.Equal(HandoffTokenError.InvalidToken, (await sender.Send(new ConsumeRealmHandoffToken(playerId, "default", tokens[1]))).Error);
+        Assert.Equal(HandoffTokenError.None, (await sender.Send(new ConsumeRealmHandoffToken(playerId, "default", tokens[2]))).Error);
+        Assert.Equal(HandoffTokenError.None, (await sender.Send(new ConsumeRealmHandoffToken(playerId, "default", tokens[6]))).Error);
+    }
+}
