@@ -54,6 +54,8 @@ internal static class LoginBenchmark
         start.Environment["Redwood__Persistence__DataDirectory"] = data;
         start.Environment["Redwood__Director__Auth__Pbkdf2Iterations"] = iterations.ToString(CultureInfo.InvariantCulture);
         start.Environment["Redwood__Director__Auth__MaxFailedLoginsPerAddress"] = "1000000";
+        start.Environment["Redwood__Director__Auth__MaxRegistrationsPerAddress"] = "1000000";
+        start.Environment["Redwood__Director__Auth__HashQueueLimit"] = "1000000";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         using var server = await ServerProcess.StartAsync($"redwood ({iterations} iterations)", start, directorPort, cancellationToken);
         try

@@ -99,7 +99,9 @@ internal sealed record AuthSettings(
     TimeSpan FailedLoginWindow,
     IReadOnlyList<string> AllowedProviders,
     JwtSettings Jwt,
-    int HashQueueLimit = 0)
+    int HashQueueLimit = 0,
+    int MaxRegistrationsPerAddress = 20,
+    TimeSpan RegistrationWindow = default)
 {
     public const int DefaultPbkdf2Iterations = 210_000;
     public const int DefaultPbkdf2HashLength = 64;
@@ -143,7 +145,9 @@ internal sealed record AuthSettings(
             reader.Duration("FailedLoginWindow", TimeSpan.FromMinutes(5)),
             providers,
             JwtSettings.Read(reader.Child("Jwt")),
-            reader.Int("HashQueueLimit", 0, 0, 1_000_000));
+            reader.Int("HashQueueLimit", 0, 0, 1_000_000),
+            reader.Int("MaxRegistrationsPerAddress", 20, 1, int.MaxValue),
+            reader.Duration("RegistrationWindow", TimeSpan.FromHours(1)));
     }
 }
 

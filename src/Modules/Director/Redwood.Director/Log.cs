@@ -35,6 +35,9 @@ internal static partial class Log
     [LoggerMessage(1018, LogLevel.Warning, "Reuse of a rotated-out session token of player {PlayerId} from {Address}: session family revoked")]
     public static partial void TokenReuseDetected(ILogger logger, string playerId, string? address);
 
+    [LoggerMessage(1019, LogLevel.Warning, "Registration from {Address} refused: too many registrations ({Suppressed} more refusals from this address since the last such line)")]
+    public static partial void RegistrationThrottled(ILogger logger, string address, int suppressed);
+
     [LoggerMessage(1014, LogLevel.Information, "Password of player {PlayerId} rehashed with {Iterations} iterations")]
     public static partial void PasswordRehashed(ILogger logger, string playerId, int iterations);
 

@@ -39,11 +39,13 @@ internal static class DirectorRoutes
     private static async ValueTask<object> RegisterAsync(SocketRequest request, CancellationToken ct)
     {
         var payload = request.Payload<RegisterPayload>();
-        var result = await Sender(request).Send(new RegisterPlayerCommand(payload.Username ?? string.Empty, payload.Password ?? string.Empty), ct);
+        var result = await Sender(request).Send(new RegisterPlayerCommand(
+            payload.Username ?? string.Empty, payload.Password ?? string.Empty, PlayerBinding.AddressOf(request.Socket)), ct);
         return result.Error switch
         {
             RegisterPlayerError.None => new RegisterAck(string.Empty, result.PlayerId),
             RegisterPlayerError.UsernameTaken => new RegisterAck("User already registered", string.Empty),
+            RegisterPlayerError.TooManyRegistrations => new RegisterAck("Too many registrations from this address, try again later", string.Empty),
             _ => throw new InvalidOperationException($"Unhandled register error {result.Error}"),
         };
     }

@@ -6,7 +6,6 @@ using Redwood.Director.Contracts;
 using Redwood.Director.Domain;
 using Redwood.Director.Persistence;
 using Redwood.SharedKernel.Ephemeral;
-using Redwood.SharedKernel.Persistence;
 
 namespace Redwood.Director.Features.Sessions;
 
@@ -76,7 +75,7 @@ internal sealed class LogInPlayerHandler(
         var attempt = provider == LoginProviders.Local ? await TokenLoginAsync(command, now, cancellationToken) : null;
         if (attempt is null)
         {
-            var account = provider == LoginProviders.Local ? NormalizedKey.For(command.Username) : null;
+            var account = provider == LoginProviders.Local ? UsernameKey.For(command.Username) : null;
             var reservation = await limiter.TryReserveAsync(account, command.ClientAddress, cancellationToken);
             if (reservation is null)
             {
@@ -190,8 +189,9 @@ internal sealed class LogInPlayerHandler(
             return new Attempt(LogInError.ProviderNotAllowed, null, null, string.Empty);
         }
 
-        var key = NormalizedKey.For(command.Username);
-        var player = await db.Players.FirstOrDefaultAsync(p => p.UsernameKey == key, cancellationToken);
+        var key = UsernameKey.For(command.Username);
+        var legacy = UsernameKey.Legacy(command.Username);
+        var player = await db.Players.FirstOrDefaultAsync(p => p.UsernameKey == key || p.UsernameKey == legacy, cancellationToken);
         if (player?.PasswordHash is null)
         {
             await hasher.VerifyNothingAsync(command.Secret, cancellationToken);
@@ -266,7 +266,8 @@ internal sealed class LogInPlayerHandler(
 
     /// <summary>A token login names its player by username or by id; identities without a username accept any name.</summary>
     private static bool IsNamedBy(PlayerIdentity player, string username) =>
-        player.Id == username || player.UsernameKey is null || player.UsernameKey == NormalizedKey.For(username);
+        player.Id == username || player.UsernameKey is null
+        || player.UsernameKey == UsernameKey.For(username) || player.UsernameKey == UsernameKey.Legacy(username);
 
     private sealed record Attempt(LogInError Error, PlayerIdentity? Player, string? Family, string Method);
 }
