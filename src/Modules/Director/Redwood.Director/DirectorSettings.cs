@@ -152,8 +152,10 @@ internal sealed record AuthSettings(
 }
 
 /// <summary>The <c>jwt</c> login provider (<c>Redwood:Director:Auth:Jwt</c>); off while no secret is set.</summary>
-internal sealed record JwtSettings(string? Secret, string Claim, string? Issuer, string? Audience)
+internal sealed record JwtSettings(string? Secret, string Claim, string? Issuer, string? Audience, TimeSpan MaxLifetime = default)
 {
+    public static readonly TimeSpan DefaultMaxLifetime = TimeSpan.FromHours(24);
+
     /// <summary>HS256 needs a key of at least 256 bits.</summary>
     public const int MinimumSecretBytes = 32;
 
@@ -168,7 +170,32 @@ internal sealed record JwtSettings(string? Secret, string Claim, string? Issuer,
                 $"Setting '{reader.Path("Secret")}' must be at least {MinimumSecretBytes} bytes long (HS256 key).");
         }
 
-        return new JwtSettings(secret, reader.String("Claim") ?? "sub", reader.String("Issuer"), reader.String("Audience"));
+        return new JwtSettings(secret, reader.String("Claim") ?? "sub", reader.String("Issuer"), reader.String("Audience"),
+            reader.Duration("MaxLifetime", DefaultMaxLifetime));
+    }
+
+    /// <summary>
+    /// With the provider on, a token must name its issuer and audience: any other service holding the key could
+    /// otherwise mint logins. Outside Development a missing one stops start-up (naming the setting); in Development it
+    /// is a warning, so local experiments keep working.
+    /// </summary>
+    public static void EnsureComplete(JwtSettings settings, Microsoft.Extensions.Hosting.IHostEnvironment environment, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        foreach (var (name, value) in new[] { ("Issuer", settings.Issuer), ("Audience", settings.Audience) })
+        {
+            if (value is not null)
+            {
+                continue;
+            }
+
+            var setting = $"{DirectorSettings.Section}:Auth:Jwt:{name}";
+            if (!Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(environment))
+            {
+                throw new InvalidOperationException($"Setting '{setting}' is required when the jwt login provider is on (Auth:Jwt:Secret is set).");
+            }
+
+            Log.JwtSettingMissing(logger, setting);
+        }
     }
 }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Redwood.Director.Features.Players;
 using Redwood.SharedKernel.Persistence;
+using Redwood.SharedKernel.Security;
 
 namespace Redwood.Director;
 
@@ -12,12 +13,23 @@ namespace Redwood.Director;
 /// Runs after the migrations and before the frontend opens: validates the settings (a bad value stops start-up with
 /// a message naming it), warns about the development realm secret outside SQLite, and creates the configured admin.
 /// </summary>
-internal sealed class DirectorStartup(IServiceProvider services, IConfiguration configuration, ILogger<DirectorStartup> logger)
+internal sealed class DirectorStartup(
+    IServiceProvider services, IConfiguration configuration, IHostEnvironment environment, ILogger<DirectorStartup> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = services.GetRequiredService<DirectorSettings>();
+        for (var i = 0; i < settings.Realms.Count; i++)
+        {
+            SecretRules.EnsureFitForEnvironment(environment, $"{DirectorSettings.Section}:Realms:{i}:Secret", settings.Realms[i].Secret);
+        }
+
+        if (settings.Auth.Jwt.Enabled)
+        {
+            JwtSettings.EnsureComplete(settings.Auth.Jwt, environment, logger);
+        }
+
         if (PersistenceSettings.Read(configuration).Provider == PersistenceProvider.Postgres)
         {
             foreach (var realm in settings.Realms.Where(r => r.Secret == DirectorSettings.DevRealmSecret))

@@ -121,6 +121,7 @@ internal static class DirectorRoutes
         LogInError.UnknownProvider => $"Unknown login provider '{provider}'",
         LogInError.ProviderNotAllowed => $"Login provider '{provider}' is not allowed on this server",
         LogInError.ProviderNotConfigured => $"Login provider '{provider}' is not configured on this server",
+        LogInError.InvalidName => "The JWT name contains characters that are not allowed (control, format, private-use or unassigned)",
         _ => throw new InvalidOperationException($"Unhandled login error {error}"),
     };
 

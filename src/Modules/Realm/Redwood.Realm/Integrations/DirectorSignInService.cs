@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Redwood.Director.Contracts;
 using Redwood.Realm.Transport;
+using Redwood.SharedKernel.Security;
 
 namespace Redwood.Realm.Integrations;
 
@@ -18,8 +19,16 @@ internal sealed class DirectorSignInService(
     RealmSettings settings,
     IServiceScopeFactory scopes,
     TimeProvider time,
+    IHostEnvironment environment,
     ILogger<DirectorSignInService> logger) : BackgroundService
 {
+    /// <summary>Refuses to start in Production with the shipped or a short realm secret (before anything runs).</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        SecretRules.EnsureFitForEnvironment(environment, "Redwood:Realm:Secret", settings.Secret);
+        return base.StartAsync(cancellationToken);
+    }
+
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RefusedRetry = TimeSpan.FromMinutes(1);

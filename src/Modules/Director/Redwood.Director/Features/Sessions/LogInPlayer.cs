@@ -6,6 +6,7 @@ using Redwood.Director.Contracts;
 using Redwood.Director.Domain;
 using Redwood.Director.Persistence;
 using Redwood.SharedKernel.Ephemeral;
+using Redwood.SharedKernel.Text;
 
 namespace Redwood.Director.Features.Sessions;
 
@@ -26,6 +27,7 @@ internal enum LogInError
     UnknownProvider,
     ProviderNotAllowed,
     ProviderNotConfigured,
+    InvalidName,
 }
 
 /// <param name="SessionFamily">The session family the new token belongs to; logout revokes that family.</param>
@@ -233,6 +235,11 @@ internal sealed class LogInPlayerHandler(
         if (player is null)
         {
             var nickname = identity.Name ?? identity.Subject;
+            if (!DisplayText.IsAllowed(nickname))
+            {
+                return new Attempt(LogInError.InvalidName, null, null, string.Empty);
+            }
+
             player = new PlayerIdentity
             {
                 Id = PlayerIdentity.NewId(),
