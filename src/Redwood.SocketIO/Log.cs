@@ -55,6 +55,9 @@ internal static partial class Log
     [LoggerMessage(9018, LogLevel.Debug, "Handler for event {Event} stopped: socket {SocketId} disconnected")]
     public static partial void HandlerAbandoned(ILogger logger, string @event, string socketId);
 
+    [LoggerMessage(9019, LogLevel.Warning, "Refused connections from {Address}: more than {Limit} open ({Suppressed} more refusals since the last such line)")]
+    public static partial void TooManyConnections(ILogger logger, string address, int limit, int suppressed);
+
     [LoggerMessage(9017, LogLevel.Error, "Socket.IO server shutdown did not finish in time; aborting {Count} connections")]
     public static partial void ShutdownAborted(ILogger logger, int count);
 }

@@ -29,6 +29,8 @@ public sealed class SocketIOServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, string> _eventNames = new(StringComparer.Ordinal);
     private readonly ITimer _timer;
     private readonly LogThrottle _malformedLog;
+    private readonly LogThrottle _refusalLog;
+    private readonly ConcurrentDictionary<string, int> _perAddress = new(StringComparer.Ordinal);
     private (Func<string, bool> Predicate, Action<SocketIONamespace> Configure)[] _dynamic = [];
     private int _connectionCount;
     private int _ticking;
@@ -53,6 +55,9 @@ public sealed class SocketIOServer : IAsyncDisposable
         PingTimeoutTicks = ToTicks(options.PingTimeout);
         ConnectTimeoutTicks = ToTicks(options.ConnectTimeout);
         _malformedLog = new LogThrottle(options.MalformedPacketLogWindow, time: Time);
+        _refusalLog = new LogThrottle(options.MalformedPacketLogWindow, time: Time);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxConnectionsPerAddress);
+        ArgumentNullException.ThrowIfNull(options.AllowedOrigins);
         Of("/");
 
         var smallest = options.PingInterval < options.PingTimeout ? options.PingInterval : options.PingTimeout;
@@ -155,21 +160,47 @@ public sealed class SocketIOServer : IAsyncDisposable
             return;
         }
 
+        if (!IsOriginAllowed(request.Headers.Origin))
+        {
+            await RejectAsync(context, 4, "Origin not allowed", StatusCodes.Status403Forbidden).ConfigureAwait(false);
+            return;
+        }
+
+        var remote = context.Connection.RemoteIpAddress;
+        if (!TryAcquireAddress(remote))
+        {
+            OnAddressRefused(remote);
+            await RejectAsync(context, 4, "Too many connections from this address", StatusCodes.Status429TooManyRequests).ConfigureAwait(false);
+            return;
+        }
+
+        var holdsSlot = Options.MaxConnectionsPerAddress > 0;
         if (isPolling)
         {
-            var session = Register(new EngineSession(this, SocketIOConnection.NewId(), TransportKind.Polling, context));
+            var session = Register(new EngineSession(this, SocketIOConnection.NewId(), TransportKind.Polling, context) { HoldsAddressSlot = holdsSlot });
             session.Send(OutboundPacket.FromText(EngineSession.BuildOpenPacket(session.Id, upgradable: true, Options)));
             await session.HandlePollGetAsync(context).ConfigureAwait(false);
             return;
         }
 
-        var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+        WebSocket? socket;
+        try
+        {
+            socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+        }
+        catch
+        {
+            ReleaseAddress(remote, holdsSlot);
+            throw;
+        }
+
         if (socket is null)
         {
+            ReleaseAddress(remote, holdsSlot);
             return;
         }
 
-        var direct = new EngineSession(this, SocketIOConnection.NewId(), TransportKind.WebSocket, context);
+        var direct = new EngineSession(this, SocketIOConnection.NewId(), TransportKind.WebSocket, context) { HoldsAddressSlot = holdsSlot };
         await RunDirectWebSocketAsync(direct, socket, context).ConfigureAwait(false);
     }
 
@@ -308,7 +339,79 @@ public sealed class SocketIOServer : IAsyncDisposable
         if (_sessions.TryRemove(new KeyValuePair<string, EngineSession>(session.Id, session)))
         {
             Interlocked.Decrement(ref _connectionCount);
+            ReleaseAddress(session.RemoteEndPoint?.Address, session.HoldsAddressSlot);
         }
+    }
+
+    /// <summary>Takes one connection slot of the client's address; false when its limit is reached.</summary>
+    internal bool TryAcquireAddress(System.Net.IPAddress? address)
+    {
+        var limit = Options.MaxConnectionsPerAddress;
+        if (limit <= 0)
+        {
+            return true;
+        }
+
+        var key = ClientAddress.KeyOf(address);
+        while (true)
+        {
+            var current = _perAddress.GetValueOrDefault(key);
+            if (current >= limit)
+            {
+                return false;
+            }
+
+            if (current == 0 ? _perAddress.TryAdd(key, 1) : _perAddress.TryUpdate(key, current + 1, current))
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Logs a refused handshake at most once per address per window.</summary>
+    internal void OnAddressRefused(System.Net.IPAddress? address)
+    {
+        var key = ClientAddress.KeyOf(address);
+        if (_refusalLog.ShouldLog(key, out var suppressed))
+        {
+            Log.TooManyConnections(Logger, key, Options.MaxConnectionsPerAddress, suppressed);
+        }
+    }
+
+    private void ReleaseAddress(System.Net.IPAddress? address, bool holdsSlot)
+    {
+        if (!holdsSlot)
+        {
+            return;
+        }
+
+        var key = ClientAddress.KeyOf(address);
+        while (_perAddress.TryGetValue(key, out var current))
+        {
+            if (current <= 1 ? _perAddress.TryRemove(new KeyValuePair<string, int>(key, current)) : _perAddress.TryUpdate(key, current - 1, current))
+            {
+                return;
+            }
+        }
+    }
+
+    private bool IsOriginAllowed(StringValues origin)
+    {
+        if (Options.AllowedOrigins.Count == 0 || StringValues.IsNullOrEmpty(origin))
+        {
+            return true;
+        }
+
+        var value = origin.ToString();
+        foreach (var allowed in Options.AllowedOrigins)
+        {
+            if (string.Equals(allowed.TrimEnd('/'), value.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Normalize(string name) => name.StartsWith('/') ? name : "/" + name;

@@ -42,6 +42,19 @@ public sealed class SocketIOServerOptions
     /// </summary>
     public TimeSpan MalformedPacketLogWindow { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Most concurrent connections from one client address (IPv6 by /64); a handshake beyond it is refused with HTTP
+    /// 429 <c>{"code":4,"message":"Too many connections from this address"}</c>. 0 = no limit.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; set; }
+
+    /// <summary>
+    /// Browser origins allowed to open a connection (e.g. <c>https://game.example</c>); a handshake with another
+    /// <c>Origin</c> header is refused with HTTP 403. Requests without <c>Origin</c> (native clients such as the
+    /// Unreal plugin) are always allowed. Empty = any origin.
+    /// </summary>
+    public IReadOnlyCollection<string> AllowedOrigins { get; set; } = [];
+
     /// <summary>Clock used for heartbeats and timeouts.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -22,6 +22,7 @@ public static class TestEnvironment
     public static Dictionary<string, string?> HostDefaults() => new(StringComparer.OrdinalIgnoreCase)
     {
         ["Redwood:Director:Auth:MaxRegistrationsPerAddress"] = "1000000",
+        ["Redwood:Network:MaxConnectionsPerAddress"] = "1000000",
         ["Redwood:Network:BindAddress"] = "127.0.0.1",
         ["Redwood:Http:Port"] = "0",
         ["Redwood:Director:Port"] = "0",

@@ -21,6 +21,36 @@ public static class NetworkSettings
             : throw new InvalidOperationException($"Setting 'Redwood:Network:BindAddress' is not an IP address: '{raw}'.");
     }
 
+    /// <summary>
+    /// <c>Redwood:Network:MaxConnectionsPerAddress</c>, default 100: concurrent Socket.IO connections one client
+    /// address (IPv6 by /64) may hold on each player listener; enough for players behind one NAT. 0 = no limit.
+    /// </summary>
+    public static int MaxConnectionsPerAddress(IConfiguration configuration)
+    {
+        var raw = configuration["Redwood:Network:MaxConnectionsPerAddress"];
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return 100;
+        }
+
+        return int.TryParse(raw, out var limit) && limit >= 0
+            ? limit
+            : throw new InvalidOperationException($"Setting 'Redwood:Network:MaxConnectionsPerAddress' must be a whole number (0 = no limit), not '{raw}'.");
+    }
+
+    /// <summary>
+    /// <c>Redwood:Network:AllowedOrigins</c>: browser origins (comma-separated or a list) allowed to connect; empty =
+    /// any. Clients that send no <c>Origin</c>, like the Unreal plugin, are always allowed.
+    /// </summary>
+    public static IReadOnlyCollection<string> AllowedOrigins(IConfiguration configuration)
+    {
+        var raw = configuration["Redwood:Network:AllowedOrigins"];
+        var values = string.IsNullOrWhiteSpace(raw)
+            ? configuration.GetSection("Redwood:Network:AllowedOrigins").GetChildren().Select(c => c.Value).OfType<string>()
+            : raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return [.. values.Where(v => v.Length > 0)];
+    }
+
     /// <summary>Reads a port setting; 0 means "pick a free port".</summary>
     public static int Port(IConfiguration configuration, string key, int fallback)
     {

@@ -90,6 +90,9 @@ internal sealed class EngineSession
 
     public SocketIOConnection Client { get; }
 
+    /// <summary>True when the session counts against its address's connection limit (released when it closes).</summary>
+    public bool HoldsAddressSlot { get; set; }
+
     public bool IsClosed => Volatile.Read(ref _closed);
 
     public bool HasPendingPoll

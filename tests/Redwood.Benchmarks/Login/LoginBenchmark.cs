@@ -56,6 +56,7 @@ internal static class LoginBenchmark
         start.Environment["Redwood__Director__Auth__MaxFailedLoginsPerAddress"] = "1000000";
         start.Environment["Redwood__Director__Auth__MaxRegistrationsPerAddress"] = "1000000";
         start.Environment["Redwood__Director__Auth__HashQueueLimit"] = "1000000";
+        start.Environment["Redwood__Network__MaxConnectionsPerAddress"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         using var server = await ServerProcess.StartAsync($"redwood ({iterations} iterations)", start, directorPort, cancellationToken);
         try

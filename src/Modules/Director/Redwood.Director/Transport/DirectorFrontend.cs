@@ -27,7 +27,14 @@ internal sealed class DirectorFrontend(
     {
         var port = NetworkSettings.Port(configuration, "Redwood:Director:Port", 3001);
         var address = NetworkSettings.BindAddress(configuration);
-        _server = new SocketIOServer(new SocketIOServerOptions { TimeProvider = time }, loggerFactory);
+        _server = new SocketIOServer(
+            new SocketIOServerOptions
+            {
+                TimeProvider = time,
+                MaxConnectionsPerAddress = NetworkSettings.MaxConnectionsPerAddress(configuration),
+                AllowedOrigins = NetworkSettings.AllowedOrigins(configuration),
+            },
+            loggerFactory);
         DirectorRoutes.Map(_server.Of("/"), scopes, _logger);
         endpoint.Bound(_server.Of("/"));
         _listener = await SocketIOListener.StartAsync(_server, new IPEndPoint(address, port), null, loggerFactory, cancellationToken);

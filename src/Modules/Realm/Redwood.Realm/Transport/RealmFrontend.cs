@@ -27,7 +27,14 @@ internal sealed class RealmFrontend(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var server = new SocketIOServer(new SocketIOServerOptions { MaxPayload = settings.MaxPayloadBytes }, loggerFactory);
+        var server = new SocketIOServer(
+            new SocketIOServerOptions
+            {
+                MaxPayload = settings.MaxPayloadBytes,
+                MaxConnectionsPerAddress = NetworkSettings.MaxConnectionsPerAddress(configuration),
+                AllowedOrigins = NetworkSettings.AllowedOrigins(configuration),
+            },
+            loggerFactory);
         var ns = server.Of("/");
         new RealmRoutes(scopes, _logger, settings, endpoint).Map(ns);
 
