@@ -166,7 +166,7 @@ public sealed class SocketIOServer : IAsyncDisposable
             return;
         }
 
-        var remote = context.Connection.RemoteIpAddress;
+        var remote = ClientEndPointOf(context)?.Address;
         if (!TryAcquireAddress(remote))
         {
             OnAddressRefused(remote);
@@ -341,6 +341,65 @@ public sealed class SocketIOServer : IAsyncDisposable
             Interlocked.Decrement(ref _connectionCount);
             ReleaseAddress(session.RemoteEndPoint?.Address, session.HoldsAddressSlot);
         }
+    }
+
+    /// <summary>True when <paramref name="address"/> is one of <see cref="SocketIOServerOptions.TrustedProxies"/>.</summary>
+    internal bool IsTrustedProxy(System.Net.IPAddress? address)
+    {
+        if (address is null || Options.TrustedProxies.Count == 0)
+        {
+            return false;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        foreach (var network in Options.TrustedProxies)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The client's address: the socket's own, or behind a trusted proxy the right-most <c>X-Forwarded-For</c> entry
+    /// that is not a trusted proxy (entries further left are whatever the client chose to send).
+    /// </summary>
+    internal System.Net.IPEndPoint? ClientEndPointOf(HttpContext context)
+    {
+        var connection = context.Connection;
+        if (connection.RemoteIpAddress is not { } remote)
+        {
+            return null;
+        }
+
+        var own = new System.Net.IPEndPoint(remote, connection.RemotePort);
+        if (!IsTrustedProxy(remote))
+        {
+            return own;
+        }
+
+        var entries = context.Request.Headers["X-Forwarded-For"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        for (var i = entries.Length - 1; i >= 0; i--)
+        {
+            if (!System.Net.IPAddress.TryParse(entries[i], out var forwarded))
+            {
+                return own;
+            }
+
+            if (!IsTrustedProxy(forwarded))
+            {
+                return new System.Net.IPEndPoint(forwarded, 0);
+            }
+        }
+
+        return own;
     }
 
     /// <summary>Takes one connection slot of the client's address; false when its limit is reached.</summary>

@@ -55,6 +55,13 @@ public sealed class SocketIOServerOptions
     /// </summary>
     public IReadOnlyCollection<string> AllowedOrigins { get; set; } = [];
 
+    /// <summary>
+    /// Load balancers or reverse proxies (addresses or CIDR ranges) whose <c>X-Forwarded-For</c> header is believed:
+    /// for a connection from one of them, the client address is the right-most forwarded address that is not itself a
+    /// trusted proxy. From anyone else the header is ignored. Empty = the socket's own address, always.
+    /// </summary>
+    public IReadOnlyCollection<System.Net.IPNetwork> TrustedProxies { get; set; } = [];
+
     /// <summary>Clock used for heartbeats and timeouts.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

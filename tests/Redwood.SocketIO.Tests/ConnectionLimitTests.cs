@@ -73,3 +73,53 @@ public sealed class ConnectionLimitTests
         }
     }
 }
+
+public sealed class TrustedProxyTests
+{
+    [Fact]
+    public async Task Forwarded_addresses_count_only_behind_a_trusted_proxy()
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.MaxConnectionsPerAddress = 1;
+            o.TrustedProxies = [IPNetwork.Parse("127.0.0.0/8")];
+        });
+
+        await using var first = await ConnectForwardedAsync(server, "203.0.113.7, 127.0.0.1");
+        await using var second = await ConnectForwardedAsync(server, "198.51.100.9");
+        await Assert.ThrowsAnyAsync<WebSocketException>(() => ConnectForwardedAsync(server, "203.0.113.7"));
+
+        // IPv6 clients are counted by /64: another address of the same subscriber is refused.
+        await using var v6 = await ConnectForwardedAsync(server, "2001:db8:1:2::10");
+        await Assert.ThrowsAnyAsync<WebSocketException>(() => ConnectForwardedAsync(server, "2001:db8:1:2:ffff::1"));
+    }
+
+    [Fact]
+    public async Task Forwarded_headers_from_an_untrusted_peer_are_ignored()
+    {
+        await using var server = await TestServer.StartAsync(o => o.MaxConnectionsPerAddress = 1);
+
+        await using var first = await ConnectForwardedAsync(server, "203.0.113.7");
+        await Assert.ThrowsAnyAsync<WebSocketException>(() => ConnectForwardedAsync(server, "198.51.100.9"));
+    }
+
+    private static async Task<RawWebSocket> ConnectForwardedAsync(TestServer server, string forwardedFor)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("X-Forwarded-For", forwardedFor);
+        using var timeout = new CancellationTokenSource(TestServer.Timeout);
+        try
+        {
+            await socket.ConnectAsync(server.WebSocketUri(), timeout.Token);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var client = RawWebSocket.Wrap(socket);
+        Assert.StartsWith("0{\"sid\":", await client.ReceiveTextAsync(), StringComparison.Ordinal);
+        return client;
+    }
+}

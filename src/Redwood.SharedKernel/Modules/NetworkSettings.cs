@@ -51,6 +51,36 @@ public static class NetworkSettings
         return [.. values.Where(v => v.Length > 0)];
     }
 
+    /// <summary>
+    /// <c>Redwood:Network:TrustedProxies</c>: load balancers (addresses or CIDRs, comma-separated) whose
+    /// <c>X-Forwarded-For</c> is believed for per-address limits; empty = none.
+    /// </summary>
+    public static IReadOnlyCollection<IPNetwork> TrustedProxies(IConfiguration configuration)
+    {
+        var raw = configuration["Redwood:Network:TrustedProxies"];
+        var values = string.IsNullOrWhiteSpace(raw)
+            ? configuration.GetSection("Redwood:Network:TrustedProxies").GetChildren().Select(c => c.Value).OfType<string>()
+            : raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var networks = new List<IPNetwork>();
+        foreach (var value in values.Where(v => v.Length > 0))
+        {
+            if (IPNetwork.TryParse(value, out var network))
+            {
+                networks.Add(network);
+            }
+            else if (IPAddress.TryParse(value, out var address))
+            {
+                networks.Add(new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            }
+            else
+            {
+                throw new InvalidOperationException($"Setting 'Redwood:Network:TrustedProxies' holds '{value}', which is neither an IP address nor a CIDR range.");
+            }
+        }
+
+        return networks;
+    }
+
     /// <summary>Reads a port setting; 0 means "pick a free port".</summary>
     public static int Port(IConfiguration configuration, string key, int fallback)
     {

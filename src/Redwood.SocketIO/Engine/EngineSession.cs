@@ -48,7 +48,7 @@ internal sealed class EngineSession
     private int _pongReceived;
 
     public EngineSession(SocketIOServer server, string id, TransportKind transport, HttpContext context)
-        : this(server, id, transport, RemoteOf(context.Connection), LocalOf(context.Connection))
+        : this(server, id, transport, server.ClientEndPointOf(context), LocalOf(context.Connection))
     {
     }
 
@@ -556,9 +556,6 @@ internal sealed class EngineSession
             }
         }
     }
-
-    private static IPEndPoint? RemoteOf(ConnectionInfo connection)
-        => connection.RemoteIpAddress is { } remote ? new IPEndPoint(remote, connection.RemotePort) : null;
 
     private static IPEndPoint? LocalOf(ConnectionInfo connection)
         => connection.LocalIpAddress is { } local ? new IPEndPoint(local, connection.LocalPort) : null;

@@ -247,6 +247,7 @@ internal sealed class WebSocketFastPath(SocketIOServer server)
                 var buffer = result.Buffer;
                 // Origin checks and refusals need the HTTP layer: leave those to it.
                 var parsed = server.IsShuttingDown || server.Options.AllowRequest is not null || server.Options.AllowedOrigins.Count > 0
+                    || server.IsTrustedProxy((connection.RemoteEndPoint as IPEndPoint)?.Address)
                     ? new HeadStatusResult(HeadStatus.Declined, 0)
                     : Parse(buffer, _path, accept);
                 if (parsed.Status == HeadStatus.Incomplete && !result.IsCompleted && !result.IsCanceled)

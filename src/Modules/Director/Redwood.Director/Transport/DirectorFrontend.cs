@@ -33,6 +33,7 @@ internal sealed class DirectorFrontend(
                 TimeProvider = time,
                 MaxConnectionsPerAddress = NetworkSettings.MaxConnectionsPerAddress(configuration),
                 AllowedOrigins = NetworkSettings.AllowedOrigins(configuration),
+                TrustedProxies = NetworkSettings.TrustedProxies(configuration),
             },
             loggerFactory);
         DirectorRoutes.Map(_server.Of("/"), scopes, _logger);

@@ -33,6 +33,7 @@ internal sealed class RealmFrontend(
                 MaxPayload = settings.MaxPayloadBytes,
                 MaxConnectionsPerAddress = NetworkSettings.MaxConnectionsPerAddress(configuration),
                 AllowedOrigins = NetworkSettings.AllowedOrigins(configuration),
+                TrustedProxies = NetworkSettings.TrustedProxies(configuration),
             },
             loggerFactory);
         var ns = server.Of("/");
