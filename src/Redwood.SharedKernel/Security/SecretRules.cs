@@ -13,15 +13,16 @@ public static class SecretRules
     public const int MinimumProductionBytes = 32;
 
     /// <summary>
-    /// In the Production environment, refuses the shipped development secret and any secret shorter than
-    /// <see cref="MinimumProductionBytes"/> bytes with a message naming <paramref name="setting"/>; other environments
-    /// keep working as before.
+    /// In the Production environment, when the secret crosses processes (Redis configured: realms sign in over the
+    /// bus), refuses the shipped development secret and any secret shorter than <see cref="MinimumProductionBytes"/>
+    /// bytes with a message naming <paramref name="setting"/>. The embedded deployment (no Redis) never shows the
+    /// secret outside the process, so it keeps starting with the defaults, as do other environments.
     /// </summary>
-    public static void EnsureFitForEnvironment(IHostEnvironment environment, string setting, string secret)
+    public static void EnsureFitForEnvironment(IHostEnvironment environment, string setting, string secret, bool crossesProcesses)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(secret);
-        if (!environment.IsProduction())
+        if (!environment.IsProduction() || !crossesProcesses)
         {
             return;
         }

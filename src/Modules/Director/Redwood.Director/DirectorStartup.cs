@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Redwood.Director.Features.Players;
 using Redwood.SharedKernel.Persistence;
+using Redwood.SharedKernel.Ephemeral;
 using Redwood.SharedKernel.Security;
 
 namespace Redwood.Director;
@@ -20,9 +21,10 @@ internal sealed class DirectorStartup(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = services.GetRequiredService<DirectorSettings>();
+        var distributed = RedisSettings.Read(configuration).Enabled;
         for (var i = 0; i < settings.Realms.Count; i++)
         {
-            SecretRules.EnsureFitForEnvironment(environment, $"{DirectorSettings.Section}:Realms:{i}:Secret", settings.Realms[i].Secret);
+            SecretRules.EnsureFitForEnvironment(environment, $"{DirectorSettings.Section}:Realms:{i}:Secret", settings.Realms[i].Secret, distributed);
         }
 
         if (settings.Auth.Jwt.Enabled)

@@ -8,20 +8,29 @@ public sealed class ProductionSafetyTests
     private const string StrongSecret = "0123456789abcdef0123456789abcdef-strong";
 
     [Fact]
-    public async Task Production_refuses_the_shipped_realm_secret()
+    public async Task A_distributed_production_deployment_refuses_the_shipped_realm_secret()
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => DirectorApp.StartAsync(TestDatabase.Sqlite, ("environment", "Production")));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => DirectorApp.StartAsync(TestDatabase.Sqlite, [.. Distributed(), ("environment", "Production")]));
 
         Assert.Contains("Redwood:Director:Realms:0:Secret", Flatten(error), StringComparison.Ordinal);
     }
 
     [Fact]
+    public async Task The_embedded_production_deployment_keeps_starting_with_the_defaults()
+    {
+        await using var app = await DirectorApp.StartAsync(TestDatabase.Sqlite, ("environment", "Production"));
+        await using var client = await app.ConnectAsync();
+        Assert.Equal(string.Empty, (await client.RegisterAsync(DirectorApp.NewUsername())).Str("error"));
+    }
+
+    [Fact]
     public async Task Production_refuses_a_short_realm_secret_and_starts_with_a_strong_one()
     {
-        var shortSecret = await Assert.ThrowsAnyAsync<Exception>(() => DirectorApp.StartAsync(TestDatabase.Sqlite, [.. Realm("short-secret"), ("environment", "Production")]));
+        var shortSecret = await Assert.ThrowsAnyAsync<Exception>(() =>
+            DirectorApp.StartAsync(TestDatabase.Sqlite, [.. Realm("short-secret"), .. Distributed(), ("environment", "Production")]));
         Assert.Contains("at least 32 bytes", Flatten(shortSecret), StringComparison.Ordinal);
 
-        await using var app = await DirectorApp.StartAsync(TestDatabase.Sqlite, [.. Realm(StrongSecret), ("environment", "Production")]);
+        await using var app = await DirectorApp.StartAsync(TestDatabase.Sqlite, [.. Realm(StrongSecret), .. Distributed(), ("environment", "Production")]);
         await using var client = await app.ConnectAsync();
         Assert.Equal(string.Empty, (await client.RegisterAsync(DirectorApp.NewUsername())).Str("error"));
     }
@@ -58,6 +67,12 @@ public sealed class ProductionSafetyTests
         ("Redwood:Director:Realms:0:Id", "default"),
         ("Redwood:Director:Realms:0:Uri", "ws://localhost:3011"),
         ("Redwood:Director:Realms:0:Secret", secret),
+    ];
+
+    private static (string, string?)[] Distributed() =>
+    [
+        ("Redwood:Redis:Configuration", TestEnvironment.Redis),
+        ("Redwood:Redis:Prefix", "t" + Guid.NewGuid().ToString("N")[..10] + ":"),
     ];
 
     private static string Flatten(Exception error) => error.ToString();
