@@ -81,6 +81,23 @@ public static class NetworkSettings
         return networks;
     }
 
+    /// <summary>
+    /// The address one listener binds: its own setting <paramref name="key"/> (e.g. <c>Redwood:Director:BindAddress</c>)
+    /// when set, otherwise <c>Redwood:Network:BindAddress</c>.
+    /// </summary>
+    public static IPAddress BindAddress(IConfiguration configuration, string key)
+    {
+        var raw = configuration[key];
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return BindAddress(configuration);
+        }
+
+        return IPAddress.TryParse(raw, out var address)
+            ? address
+            : throw new InvalidOperationException($"Setting '{key}' is not an IP address: '{raw}'.");
+    }
+
     /// <summary>Reads a port setting; 0 means "pick a free port".</summary>
     public static int Port(IConfiguration configuration, string key, int fallback)
     {

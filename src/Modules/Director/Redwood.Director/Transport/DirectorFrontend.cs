@@ -26,7 +26,7 @@ internal sealed class DirectorFrontend(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var port = NetworkSettings.Port(configuration, "Redwood:Director:Port", 3001);
-        var address = NetworkSettings.BindAddress(configuration);
+        var address = NetworkSettings.BindAddress(configuration, "Redwood:Director:BindAddress");
         _server = new SocketIOServer(
             new SocketIOServerOptions
             {

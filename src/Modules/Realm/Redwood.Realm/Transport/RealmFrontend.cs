@@ -41,7 +41,7 @@ internal sealed class RealmFrontend(
 
         _listener = await SocketIOListener.StartAsync(
             server,
-            new IPEndPoint(NetworkSettings.BindAddress(configuration), settings.Port),
+            new IPEndPoint(NetworkSettings.BindAddress(configuration, "Redwood:Realm:BindAddress"), settings.Port),
             mapExtraEndpoints: endpoints => PingEchoEndpoint.Map(endpoints, _logger),
             loggerFactory,
             cancellationToken);
