@@ -10,8 +10,8 @@ internal static partial class Log
     [LoggerMessage(9002, LogLevel.Debug, "Engine.IO session {Sid} closed: {Reason}")]
     public static partial void SessionClosed(ILogger logger, string sid, string reason);
 
-    [LoggerMessage(9003, LogLevel.Warning, "Closing Engine.IO session {Sid} after a malformed packet: {Detail}")]
-    public static partial void MalformedPacket(ILogger logger, string sid, string detail);
+    [LoggerMessage(9003, LogLevel.Warning, "Closing Engine.IO session {Sid} from {Address} after a malformed packet: {Detail} ({Suppressed} more from this address since the last such line)")]
+    public static partial void MalformedPacket(ILogger logger, string sid, string address, string detail, int suppressed);
 
     [LoggerMessage(9004, LogLevel.Warning, "Closing Engine.IO session {Sid}: payload larger than {MaxPayload} bytes")]
     public static partial void PayloadTooLarge(ILogger logger, string sid, int maxPayload);
@@ -51,6 +51,12 @@ internal static partial class Log
 
     [LoggerMessage(9016, LogLevel.Debug, "Connection to namespace {Namespace} refused: {Message}")]
     public static partial void ConnectRefused(ILogger logger, string @namespace, string message);
+
+    [LoggerMessage(9018, LogLevel.Debug, "Handler for event {Event} stopped: socket {SocketId} disconnected")]
+    public static partial void HandlerAbandoned(ILogger logger, string @event, string socketId);
+
+    [LoggerMessage(9019, LogLevel.Warning, "Refused connections from {Address}: more than {Limit} open ({Suppressed} more refusals since the last such line)")]
+    public static partial void TooManyConnections(ILogger logger, string address, int limit, int suppressed);
 
     [LoggerMessage(9017, LogLevel.Error, "Socket.IO server shutdown did not finish in time; aborting {Count} connections")]
     public static partial void ShutdownAborted(ILogger logger, int count);

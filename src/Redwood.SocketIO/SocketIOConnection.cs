@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Text.Json;
 using Redwood.SocketIO.Engine;
 using Redwood.SocketIO.Protocol;
+using Redwood.SocketIO.Diagnostics;
 
 namespace Redwood.SocketIO;
 
@@ -151,7 +152,7 @@ internal sealed class SocketIOConnection(SocketIOServer server, EngineSession en
             case PacketType.Event or PacketType.BinaryEvent:
                 var payload = packet.Payload!.Value;
                 var nameElement = payload[0];
-                var eventName = nameElement.ValueKind == JsonValueKind.String ? server.EventNameOf(nameElement) : nameElement.GetRawText();
+                var eventName = nameElement.ValueKind == JsonValueKind.String ? EventNameOf(nameElement) : nameElement.GetRawText();
                 if (ReservedEvents.Contains(eventName))
                 {
                     throw new MalformedPacketException("reserved event name");
@@ -179,6 +180,19 @@ internal sealed class SocketIOConnection(SocketIOServer server, EngineSession en
                 break;
             default:
                 throw new MalformedPacketException("unexpected packet type from client");
+        }
+    }
+
+    private string EventNameOf(JsonElement element)
+    {
+        try
+        {
+            return server.EventNameOf(element);
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape (\ud800) is valid JSON but not a string .NET can hold.
+            throw new MalformedPacketException("invalid event name");
         }
     }
 
@@ -236,7 +250,7 @@ internal sealed class SocketIOConnection(SocketIOServer server, EngineSession en
         }
         catch (Exception ex)
         {
-            Log.MiddlewareFailed(server.Logger, ex, ns.Name);
+            Log.MiddlewareFailed(server.Logger, ex, LogText.Clip(ns.Name)!);
             refusal = "Internal server error";
         }
 
@@ -260,7 +274,7 @@ internal sealed class SocketIOConnection(SocketIOServer server, EngineSession en
 
     private void Refuse(string name, string message)
     {
-        Log.ConnectRefused(server.Logger, name, message);
+        Log.ConnectRefused(server.Logger, LogText.Clip(name)!, message);
         Send(PacketEncoder.EncodeRaw(PacketType.ConnectError, name, PacketEncoder.EncodeJsonObject("message", message)));
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Redwood.SocketIO.Diagnostics;
 
 namespace Redwood.SocketIO;
 
@@ -206,7 +207,7 @@ public sealed class SocketIONamespace
             }
             catch (Exception ex)
             {
-                Log.LifecycleHandlerFailed(Server.Logger, ex, nameof(Connected), Name, socket.Id);
+                Log.LifecycleHandlerFailed(Server.Logger, ex, nameof(Connected), LogText.Clip(Name)!, socket.Id);
             }
         }
     }
@@ -227,7 +228,7 @@ public sealed class SocketIONamespace
             }
             catch (Exception ex)
             {
-                Log.LifecycleHandlerFailed(Server.Logger, ex, nameof(Disconnected), Name, socket.Id);
+                Log.LifecycleHandlerFailed(Server.Logger, ex, nameof(Disconnected), LogText.Clip(Name)!, socket.Id);
             }
         }
     }

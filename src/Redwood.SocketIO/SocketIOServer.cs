@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using Redwood.SocketIO.Diagnostics;
 using Redwood.SocketIO.Engine;
 using Redwood.SocketIO.Protocol;
 
@@ -27,6 +28,9 @@ public sealed class SocketIOServer : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _transports = new();
     private readonly ConcurrentDictionary<string, string> _eventNames = new(StringComparer.Ordinal);
     private readonly ITimer _timer;
+    private readonly LogThrottle _malformedLog;
+    private readonly LogThrottle _refusalLog;
+    private readonly ConcurrentDictionary<string, int> _perAddress = new(StringComparer.Ordinal);
     private (Func<string, bool> Predicate, Action<SocketIONamespace> Configure)[] _dynamic = [];
     private int _connectionCount;
     private int _ticking;
@@ -42,6 +46,7 @@ public sealed class SocketIOServer : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPayload, 16);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxOutboundQueue, 1);
         ArgumentNullException.ThrowIfNull(options.SerializerOptions);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.MalformedPacketLogWindow, TimeSpan.Zero);
         Options = options;
         Logger = loggerFactory.CreateLogger<SocketIOServer>();
         Time = options.TimeProvider;
@@ -49,6 +54,10 @@ public sealed class SocketIOServer : IAsyncDisposable
         PingIntervalTicks = ToTicks(options.PingInterval);
         PingTimeoutTicks = ToTicks(options.PingTimeout);
         ConnectTimeoutTicks = ToTicks(options.ConnectTimeout);
+        _malformedLog = new LogThrottle(options.MalformedPacketLogWindow, time: Time);
+        _refusalLog = new LogThrottle(options.MalformedPacketLogWindow, time: Time);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxConnectionsPerAddress);
+        ArgumentNullException.ThrowIfNull(options.AllowedOrigins);
         Of("/");
 
         var smallest = options.PingInterval < options.PingTimeout ? options.PingInterval : options.PingTimeout;
@@ -151,21 +160,47 @@ public sealed class SocketIOServer : IAsyncDisposable
             return;
         }
 
+        if (!IsOriginAllowed(request.Headers.Origin))
+        {
+            await RejectAsync(context, 4, "Origin not allowed", StatusCodes.Status403Forbidden).ConfigureAwait(false);
+            return;
+        }
+
+        var remote = ClientEndPointOf(context)?.Address;
+        if (!TryAcquireAddress(remote))
+        {
+            OnAddressRefused(remote);
+            await RejectAsync(context, 4, "Too many connections from this address", StatusCodes.Status429TooManyRequests).ConfigureAwait(false);
+            return;
+        }
+
+        var holdsSlot = Options.MaxConnectionsPerAddress > 0;
         if (isPolling)
         {
-            var session = Register(new EngineSession(this, SocketIOConnection.NewId(), TransportKind.Polling, context));
+            var session = Register(new EngineSession(this, SocketIOConnection.NewId(), TransportKind.Polling, context) { HoldsAddressSlot = holdsSlot });
             session.Send(OutboundPacket.FromText(EngineSession.BuildOpenPacket(session.Id, upgradable: true, Options)));
             await session.HandlePollGetAsync(context).ConfigureAwait(false);
             return;
         }
 
-        var socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+        WebSocket? socket;
+        try
+        {
+            socket = await AcceptWebSocketAsync(context).ConfigureAwait(false);
+        }
+        catch
+        {
+            ReleaseAddress(remote, holdsSlot);
+            throw;
+        }
+
         if (socket is null)
         {
+            ReleaseAddress(remote, holdsSlot);
             return;
         }
 
-        var direct = new EngineSession(this, SocketIOConnection.NewId(), TransportKind.WebSocket, context);
+        var direct = new EngineSession(this, SocketIOConnection.NewId(), TransportKind.WebSocket, context) { HoldsAddressSlot = holdsSlot };
         await RunDirectWebSocketAsync(direct, socket, context).ConfigureAwait(false);
     }
 
@@ -287,6 +322,16 @@ public sealed class SocketIOServer : IAsyncDisposable
         return element.GetString()!;
     }
 
+    /// <summary>Logs a malformed packet at most once per client address per window, with the count held back.</summary>
+    internal void OnMalformedPacket(EngineSession session, string detail)
+    {
+        var address = ClientAddress.KeyOf(session.RemoteEndPoint?.Address);
+        if (_malformedLog.ShouldLog(address, out var suppressed))
+        {
+            Log.MalformedPacket(Logger, session.Id, address, detail, suppressed);
+        }
+    }
+
     internal EngineSession? FindSession(string sid) => _sessions.TryGetValue(sid, out var session) ? session : null;
 
     internal void OnSessionClosed(EngineSession session)
@@ -294,7 +339,138 @@ public sealed class SocketIOServer : IAsyncDisposable
         if (_sessions.TryRemove(new KeyValuePair<string, EngineSession>(session.Id, session)))
         {
             Interlocked.Decrement(ref _connectionCount);
+            ReleaseAddress(session.RemoteEndPoint?.Address, session.HoldsAddressSlot);
         }
+    }
+
+    /// <summary>True when <paramref name="address"/> is one of <see cref="SocketIOServerOptions.TrustedProxies"/>.</summary>
+    internal bool IsTrustedProxy(System.Net.IPAddress? address)
+    {
+        if (address is null || Options.TrustedProxies.Count == 0)
+        {
+            return false;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        foreach (var network in Options.TrustedProxies)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The client's address: the socket's own, or behind a trusted proxy the right-most <c>X-Forwarded-For</c> entry
+    /// that is not a trusted proxy (entries further left are whatever the client chose to send).
+    /// </summary>
+    internal System.Net.IPEndPoint? ClientEndPointOf(HttpContext context)
+    {
+        var connection = context.Connection;
+        if (connection.RemoteIpAddress is not { } remote)
+        {
+            return null;
+        }
+
+        var own = new System.Net.IPEndPoint(remote, connection.RemotePort);
+        if (!IsTrustedProxy(remote))
+        {
+            return own;
+        }
+
+        var entries = context.Request.Headers["X-Forwarded-For"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        for (var i = entries.Length - 1; i >= 0; i--)
+        {
+            if (!System.Net.IPAddress.TryParse(entries[i], out var forwarded))
+            {
+                return own;
+            }
+
+            if (!IsTrustedProxy(forwarded))
+            {
+                return new System.Net.IPEndPoint(forwarded, 0);
+            }
+        }
+
+        return own;
+    }
+
+    /// <summary>Takes one connection slot of the client's address; false when its limit is reached.</summary>
+    internal bool TryAcquireAddress(System.Net.IPAddress? address)
+    {
+        var limit = Options.MaxConnectionsPerAddress;
+        if (limit <= 0)
+        {
+            return true;
+        }
+
+        var key = ClientAddress.KeyOf(address);
+        while (true)
+        {
+            var current = _perAddress.GetValueOrDefault(key);
+            if (current >= limit)
+            {
+                return false;
+            }
+
+            if (current == 0 ? _perAddress.TryAdd(key, 1) : _perAddress.TryUpdate(key, current + 1, current))
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Logs a refused handshake at most once per address per window.</summary>
+    internal void OnAddressRefused(System.Net.IPAddress? address)
+    {
+        var key = ClientAddress.KeyOf(address);
+        if (_refusalLog.ShouldLog(key, out var suppressed))
+        {
+            Log.TooManyConnections(Logger, key, Options.MaxConnectionsPerAddress, suppressed);
+        }
+    }
+
+    private void ReleaseAddress(System.Net.IPAddress? address, bool holdsSlot)
+    {
+        if (!holdsSlot)
+        {
+            return;
+        }
+
+        var key = ClientAddress.KeyOf(address);
+        while (_perAddress.TryGetValue(key, out var current))
+        {
+            if (current <= 1 ? _perAddress.TryRemove(new KeyValuePair<string, int>(key, current)) : _perAddress.TryUpdate(key, current - 1, current))
+            {
+                return;
+            }
+        }
+    }
+
+    private bool IsOriginAllowed(StringValues origin)
+    {
+        if (Options.AllowedOrigins.Count == 0 || StringValues.IsNullOrEmpty(origin))
+        {
+            return true;
+        }
+
+        var value = origin.ToString();
+        foreach (var allowed in Options.AllowedOrigins)
+        {
+            if (string.Equals(allowed.TrimEnd('/'), value.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Normalize(string name) => name.StartsWith('/') ? name : "/" + name;
@@ -313,7 +489,7 @@ public sealed class SocketIOServer : IAsyncDisposable
 
     private async Task RejectAsync(HttpContext context, int code, string message, int status = StatusCodes.Status400BadRequest)
     {
-        Log.RequestRejected(Logger, context.Request.Path, code, message);
+        Log.RequestRejected(Logger, LogText.Clip(context.Request.Path.Value) ?? string.Empty, code, message);
         var response = context.Response;
         response.StatusCode = status;
         response.ContentType = "application/json";

@@ -36,6 +36,32 @@ public sealed class SocketIOServerOptions
     /// <summary>Optional handshake filter; returning false answers HTTP 403 <c>{"code":4,"message":"Forbidden"}</c>.</summary>
     public Func<HttpContext, ValueTask<bool>>? AllowRequest { get; set; }
 
+    /// <summary>
+    /// Malformed packets close their connection; the Warning saying so is written at most once per client address
+    /// (IPv6 by /64) per this window, with the number held back.
+    /// </summary>
+    public TimeSpan MalformedPacketLogWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Most concurrent connections from one client address (IPv6 by /64); a handshake beyond it is refused with HTTP
+    /// 429 <c>{"code":4,"message":"Too many connections from this address"}</c>. 0 = no limit.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; set; }
+
+    /// <summary>
+    /// Browser origins allowed to open a connection (e.g. <c>https://game.example</c>); a handshake with another
+    /// <c>Origin</c> header is refused with HTTP 403. Requests without <c>Origin</c> (native clients such as the
+    /// Unreal plugin) are always allowed. Empty = any origin.
+    /// </summary>
+    public IReadOnlyCollection<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>
+    /// Load balancers or reverse proxies (addresses or CIDR ranges) whose <c>X-Forwarded-For</c> header is believed:
+    /// for a connection from one of them, the client address is the right-most forwarded address that is not itself a
+    /// trusted proxy. From anyone else the header is ignored. Empty = the socket's own address, always.
+    /// </summary>
+    public IReadOnlyCollection<System.Net.IPNetwork> TrustedProxies { get; set; } = [];
+
     /// <summary>Clock used for heartbeats and timeouts.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

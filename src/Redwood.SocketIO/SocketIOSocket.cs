@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Redwood.SocketIO.Protocol;
+using Redwood.SocketIO.Diagnostics;
 
 namespace Redwood.SocketIO;
 
@@ -406,9 +407,15 @@ public sealed class SocketIOSocket
             var pending = handler(this, message, DisconnectToken);
             result = pending.IsCompletedSuccessfully ? pending.Result : await pending.ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (DisconnectToken.IsCancellationRequested)
+        {
+            // The client left while its request ran: nobody is waiting for the answer, and nothing failed.
+            Log.HandlerAbandoned(Namespace.Server.Logger, LogText.Clip(message.Event)!, Id);
+            return;
+        }
         catch (Exception ex)
         {
-            Log.HandlerFailed(Namespace.Server.Logger, ex, message.Event, Namespace.Name, Id);
+            Log.HandlerFailed(Namespace.Server.Logger, ex, LogText.Clip(message.Event)!, LogText.Clip(Namespace.Name)!, Id);
             return;
         }
 
@@ -422,7 +429,7 @@ public sealed class SocketIOSocket
             catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException)
             {
                 // An unserializable ack result must not stop this socket's dispatcher.
-                Log.HandlerFailed(Namespace.Server.Logger, ex, message.Event, Namespace.Name, Id);
+                Log.HandlerFailed(Namespace.Server.Logger, ex, LogText.Clip(message.Event)!, LogText.Clip(Namespace.Name)!, Id);
             }
         }
 
@@ -439,7 +446,7 @@ public sealed class SocketIOSocket
             }
             catch (Exception ex)
             {
-                Log.HandlerFailed(Namespace.Server.Logger, ex, message.Event, Namespace.Name, Id);
+                Log.HandlerFailed(Namespace.Server.Logger, ex, LogText.Clip(message.Event)!, LogText.Clip(Namespace.Name)!, Id);
             }
         }
     }

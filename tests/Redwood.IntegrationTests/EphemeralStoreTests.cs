@@ -125,6 +125,65 @@ public sealed class EphemeralStoreTests : IAsyncLifetime
         await store.StreamAcknowledgeAsync(stream, "workers", first[0].Id, default);
     }
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Reservations_never_exceed_the_limit_however_many_race(string kind)
+    {
+        var store = Create(kind);
+        var key = "test:" + Guid.NewGuid();
+
+        var granted = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => Task.Run(() => store.TryReserveAsync(key, 10, TimeSpan.FromMinutes(1), default))));
+
+        Assert.Equal(10, granted.Count(g => g));
+        await store.ReleaseAsync(key, default);
+        Assert.True(await store.TryReserveAsync(key, 10, TimeSpan.FromMinutes(1), default));
+        Assert.False(await store.TryReserveAsync(key, 10, TimeSpan.FromMinutes(1), default));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Reservations_expire_with_their_window(string kind)
+    {
+        var store = Create(kind);
+        var key = "test:" + Guid.NewGuid();
+        Assert.True(await store.TryReserveAsync(key, 1, TimeSpan.FromSeconds(2), default));
+        Assert.False(await store.TryReserveAsync(key, 1, TimeSpan.FromSeconds(2), default));
+
+        await Eventually.True(async () => await store.TryReserveAsync(key, 1, TimeSpan.FromMinutes(1), default), TimeSpan.FromSeconds(15), "the window ended");
+    }
+
+    [Fact]
+    public async Task Redis_counters_always_carry_an_expiry()
+    {
+        var prefix = "p" + Guid.NewGuid().ToString("N")[..8] + ":";
+        var store = new RedisEphemeralStore(_redis!, new RedisSettings(ConfigurationOptions.Parse(TestEnvironment.Redis), prefix));
+        var db = _redis!.GetDatabase();
+
+        // A counter left without a TTL (INCR, then a crash before EXPIRE) gets one back on its next use.
+        await db.StringSetAsync(prefix + "stale", "3");
+        await store.IncrementAsync("stale", TimeSpan.FromMinutes(1), default);
+        await store.TryReserveAsync("fresh", 5, TimeSpan.FromMinutes(1), default);
+
+        Assert.NotNull(await db.KeyTimeToLiveAsync(prefix + "stale"));
+        Assert.NotNull(await db.KeyTimeToLiveAsync(prefix + "fresh"));
+    }
+
+    [Fact]
+    public async Task In_memory_counters_are_swept_once_expired()
+    {
+        var clock = new ManualClock();
+        var store = new InMemoryEphemeralStore(clock);
+        for (var i = 0; i < 200_000; i++)
+        {
+            await store.TryReserveAsync("k" + i, 10, TimeSpan.FromMinutes(5), default);
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(6));
+        await store.TryReserveAsync("one more", 10, TimeSpan.FromMinutes(5), default);
+
+        Assert.Equal(1, store.Count);
+    }
+
     [Fact]
     public async Task Redis_keys_carry_the_deployment_prefix()
     {
@@ -134,6 +193,15 @@ public sealed class EphemeralStoreTests : IAsyncLifetime
         await store.SetAsync("director:x", "1", TimeSpan.FromMinutes(1), default);
 
         Assert.Equal("1", (string?)await _redis!.GetDatabase().StringGetAsync(prefix + "director:x"));
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset _now = DateTimeOffset.UtcNow;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
     }
 
     private IEphemeralStore Create(string kind) => kind == "memory"

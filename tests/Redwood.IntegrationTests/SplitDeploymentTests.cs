@@ -67,6 +67,9 @@ public sealed class SplitDeploymentTests
 
     private static string UniquePrefix() => "t" + Guid.NewGuid().ToString("N")[..10] + ":";
 
+    // A distributed deployment in Production refuses the shipped development secret.
+    private const string SplitRealmSecret = "split-deployment-realm-secret-0123456789";
+
     private static async Task<RedwoodProcess> StartDirectorAsync(string prefix) =>
         await RedwoodProcess.StartAsync(new Dictionary<string, string?>
         {
@@ -78,6 +81,9 @@ public sealed class SplitDeploymentTests
             ["Redwood:Persistence:Provider"] = "Postgres",
             ["ConnectionStrings:Redwood"] = await TestEnvironment.CreatePostgresDatabaseAsync(),
             ["Redwood:Director:Auth:Pbkdf2Iterations"] = "1000",
+            ["Redwood:Director:Realms:0:Id"] = "default",
+            ["Redwood:Director:Realms:0:Uri"] = "ws://localhost:3011",
+            ["Redwood:Director:Realms:0:Secret"] = SplitRealmSecret,
         });
 
     private static async Task<RedwoodProcess> StartRealmAsync(string prefix, string database, string timeout = "00:00:10") =>
@@ -87,6 +93,7 @@ public sealed class SplitDeploymentTests
             ["Redwood:Redis:Configuration"] = TestEnvironment.Redis,
             ["Redwood:Redis:Prefix"] = prefix,
             ["Redwood:Bus:RequestTimeout"] = timeout,
+            ["Redwood:Realm:Secret"] = SplitRealmSecret,
             ["Redwood:Persistence:Provider"] = "Postgres",
             ["ConnectionStrings:Redwood"] = database,
         });

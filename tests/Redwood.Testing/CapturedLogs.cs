@@ -3,33 +3,40 @@ using Microsoft.Extensions.Logging;
 
 namespace Redwood.Testing;
 
-/// <summary>One log entry a test host wrote.</summary>
-/// <param name="Level">The level.</param>
+/// <summary>One log entry the host wrote.</summary>
+/// <param name="Level">Its level.</param>
 /// <param name="Category">The logger category.</param>
 /// <param name="EventId">The event id.</param>
 /// <param name="Message">The formatted message.</param>
-/// <param name="Exception">The exception logged with it, if any.</param>
+/// <param name="Exception">The exception, if any.</param>
 public sealed record LogEntry(LogLevel Level, string Category, EventId EventId, string Message, Exception? Exception)
 {
+    /// <summary>The event id (alias of <see cref="EventId"/>).</summary>
+    public EventId Id => EventId;
+
     /// <inheritdoc />
     public override string ToString() => $"{Level} {Category}[{EventId.Id}] {Message}{(Exception is null ? "" : " " + Exception.GetType().Name + ": " + Exception.Message)}";
 }
 
-/// <summary>
-/// Keeps every entry a host logs (after the host's own level filters, so exactly what an operator would see), for tests
-/// that assert on what was logged.
-/// </summary>
+/// <summary>A logger provider that keeps every entry, for assertions on what the host logged.</summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<LogEntry> _entries = new();
 
-    /// <summary>Every entry so far, in order.</summary>
+    /// <summary>Every entry so far.</summary>
     public IReadOnlyList<LogEntry> Entries => [.. _entries];
 
-    /// <summary>Entries at <see cref="LogLevel.Error"/> or above.</summary>
-    public IReadOnlyList<LogEntry> Errors => [.. _entries.Where(e => e.Level >= LogLevel.Error)];
+    /// <summary>Entries at Error or above.</summary>
+    public IReadOnlyList<LogEntry> Errors => AtLeast(LogLevel.Error);
 
-    /// <summary>Forgets the entries so far (to look only at what a later step logs).</summary>
+    /// <summary>Entries at <paramref name="level"/> or above.</summary>
+    public IReadOnlyList<LogEntry> AtLeast(LogLevel level) => [.. _entries.Where(e => e.Level >= level)];
+
+    /// <summary>Characters logged at <paramref name="minimum"/> or above (category, message and exception), a proxy for log volume.</summary>
+    public long Size(LogLevel minimum = LogLevel.Information) =>
+        _entries.Where(e => e.Level >= minimum).Sum(e => (long)e.Category.Length + e.Message.Length + (e.Exception?.ToString().Length ?? 0));
+
+    /// <summary>Forgets what was captured so far.</summary>
     public void Clear() => _entries.Clear();
 
     /// <inheritdoc />

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -43,13 +45,28 @@ public sealed class PlayerClient : IAsyncDisposable
     /// Connects to <c>ws://host:port/socket.io/?EIO=4&amp;transport=websocket&amp;t=...</c> and completes the CONNECT
     /// handshake; <paramref name="withAuthObject"/> sends <c>40{}</c> (Realm socket) instead of <c>40</c> (Director).
     /// </summary>
-    public static async Task<PlayerClient> ConnectAsync(Uri server, bool withAuthObject = false)
+    /// <param name="server">The endpoint.</param>
+    /// <param name="withAuthObject">Send <c>40{}</c> instead of <c>40</c>.</param>
+    /// <param name="localAddress">
+    /// The source address to connect from (any 127.x.y.z works on Linux loopback), so a test can play players at
+    /// different client addresses.
+    /// </param>
+    public static async Task<PlayerClient> ConnectAsync(Uri server, bool withAuthObject = false, IPAddress? localAddress = null)
     {
         var client = new PlayerClient();
         var scheme = server.Scheme is "https" or "wss" ? "wss" : "ws";
         var uri = new Uri($"{scheme}://{server.Host}:{server.Port}/socket.io/?EIO=4&transport=websocket&t={DateTimeOffset.UtcNow.ToUnixTimeSeconds()}");
         using var timeout = new CancellationTokenSource(Timeout);
-        await client._socket.ConnectAsync(uri, timeout.Token);
+        if (localAddress is null)
+        {
+            await client._socket.ConnectAsync(uri, timeout.Token);
+        }
+        else
+        {
+            using var invoker = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = (context, ct) => ConnectFromAsync(localAddress, context, ct) });
+            await client._socket.ConnectAsync(uri, invoker, timeout.Token);
+        }
+
         var open = await client.ReceiveTextAsync(timeout.Token);
         if (open is null || !open.StartsWith('0'))
         {
@@ -79,6 +96,22 @@ public sealed class PlayerClient : IAsyncDisposable
         }
 
         return args[0];
+    }
+
+    private static async ValueTask<Stream> ConnectFromAsync(IPAddress localAddress, SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(localAddress.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.Bind(new IPEndPoint(localAddress, 0));
+            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Emits without an ack request.</summary>

@@ -89,6 +89,7 @@ public sealed class RedwoodApp : IAsyncDisposable
     private static WebApplicationFactory<Program> Create(IReadOnlyDictionary<string, string?> settings, CapturedLogs logs) =>
         new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
+            web.ConfigureLogging(logging => logging.AddProvider(logs));
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);

@@ -16,10 +16,13 @@ public static class TestEnvironment
 
     /// <summary>
     /// The settings every test host starts from: loopback only, every port 0 (tests run in parallel), SQLite files in a
-    /// fresh temporary directory.
+    /// fresh temporary directory, and per-address registration and connection limits raised, because every test
+    /// player connects from 127.0.0.1 (tests of those limits set them back down).
     /// </summary>
     public static Dictionary<string, string?> HostDefaults() => new(StringComparer.OrdinalIgnoreCase)
     {
+        ["Redwood:Director:Auth:MaxRegistrationsPerAddress"] = "1000000",
+        ["Redwood:Network:MaxConnectionsPerAddress"] = "1000000",
         ["Redwood:Network:BindAddress"] = "127.0.0.1",
         ["Redwood:Http:Port"] = "0",
         ["Redwood:Director:Port"] = "0",

@@ -46,6 +46,14 @@ public interface IEphemeralStore
 
     /// <summary>Gives a lease up, only if <paramref name="owner"/> holds it.</summary>
     Task ReleaseLeaseAsync(string key, string owner, CancellationToken cancellationToken);
+    /// <summary>
+    /// Takes one unit of a fixed-window counter when it is below <paramref name="limit"/>, as one atomic step (check and
+    /// count cannot be raced); false, without counting, when the limit is reached. The window starts with the first unit.
+    /// </summary>
+    Task<bool> TryReserveAsync(string key, long limit, TimeSpan window, CancellationToken cancellationToken);
+
+    /// <summary>Gives back one unit taken by <see cref="TryReserveAsync"/> (never below zero; the window is kept).</summary>
+    Task ReleaseAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>Publishes to every subscriber of the channel, in every process.</summary>
     Task PublishAsync(string channel, string message, CancellationToken cancellationToken);

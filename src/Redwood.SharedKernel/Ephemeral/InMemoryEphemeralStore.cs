@@ -2,14 +2,26 @@ using System.Collections.Concurrent;
 
 namespace Redwood.SharedKernel.Ephemeral;
 
-/// <summary>The single-process store: everything lives in this process's memory.</summary>
+/// <summary>
+/// The single-process store: everything lives in this process's memory. Expired keys are swept at least once a minute
+/// (and whenever more than <see cref="SweepThreshold"/> keys exist), so counters keyed by hostile input do not pile up.
+/// </summary>
 public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
 {
+    /// <summary>Above this many keys, every write sweeps expired ones (at most once a second).</summary>
+    public const int SweepThreshold = 100_000;
+
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<string, Entry> _values = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ImmutableHandlers> _channels = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MemoryStream> _streams = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, string>> _hashes = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private DateTimeOffset _lastSweep = time.GetUtcNow();
+
+    /// <summary>Keys held now, expired ones not yet swept included.</summary>
+    public int Count => _values.Count;
 
     /// <inheritdoc />
     public Task<string?> GetAsync(string key, CancellationToken cancellationToken) =>
@@ -18,6 +30,7 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
     /// <inheritdoc />
     public Task SetAsync(string key, string value, TimeSpan? expiry, CancellationToken cancellationToken)
     {
+        SweepIfDue();
         _values[key] = new Entry(value, ExpiresAt(expiry));
         return Task.CompletedTask;
     }
@@ -62,6 +75,7 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
     /// <inheritdoc />
     public Task<long> IncrementAsync(string key, TimeSpan window, CancellationToken cancellationToken)
     {
+        SweepIfDue();
         lock (_gate)
         {
             var next = TryRead(key, out var value) && _values.TryGetValue(key, out var entry)
@@ -69,6 +83,61 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
                 : new Entry("1", ExpiresAt(window));
             _values[key] = next;
             return Task.FromResult(long.Parse(next.Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> TryReserveAsync(string key, long limit, TimeSpan window, CancellationToken cancellationToken)
+    {
+        SweepIfDue();
+        lock (_gate)
+        {
+            var count = TryRead(key, out var value) ? long.Parse(value!, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            if (count >= limit)
+            {
+                return Task.FromResult(false);
+            }
+
+            _values[key] = count == 0
+                ? new Entry("1", ExpiresAt(window))
+                : _values[key] with { Value = (count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task ReleaseAsync(string key, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (TryRead(key, out var value) && _values.TryGetValue(key, out var entry))
+            {
+                var count = long.Parse(value!, System.Globalization.CultureInfo.InvariantCulture) - 1;
+                if (count <= 0)
+                {
+                    _values.TryRemove(key, out _);
+                }
+                else
+                {
+                    _values[key] = entry with { Value = count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Removes every expired key now.</summary>
+    public void Sweep()
+    {
+        var now = time.GetUtcNow();
+        _lastSweep = now;
+        foreach (var pair in _values)
+        {
+            if (pair.Value.ExpiresAt is { } expires && expires <= now)
+            {
+                _values.TryRemove(pair);
+            }
         }
     }
 
@@ -189,6 +258,23 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
 
         value = null;
         return false;
+    }
+
+    private void SweepIfDue()
+    {
+        var now = time.GetUtcNow();
+        var due = now - _lastSweep >= (_values.Count > SweepThreshold ? TimeSpan.FromSeconds(1) : SweepInterval);
+        if (due && _gate.TryEnter())
+        {
+            try
+            {
+                Sweep();
+            }
+            finally
+            {
+                _gate.Exit();
+            }
+        }
     }
 
     private DateTimeOffset? ExpiresAt(TimeSpan? expiry) => expiry is { } e ? time.GetUtcNow() + e : null;

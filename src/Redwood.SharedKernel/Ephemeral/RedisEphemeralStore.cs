@@ -6,6 +6,31 @@ namespace Redwood.SharedKernel.Ephemeral;
 /// <summary>The shared store on Redis, through the process's one multiplexer.</summary>
 public sealed class RedisEphemeralStore(IConnectionMultiplexer redis, RedisSettings settings) : IEphemeralStore
 {
+    // One script per operation: a crash (or a lost connection) between INCR and EXPIRE would leave a counter forever.
+    // A counter found without a TTL (left by an older version) gets one again.
+    private const string IncrementScript = """
+        local n = redis.call('INCR', KEYS[1])
+        if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+        return n
+        """;
+
+    private const string ReserveScript = """
+        local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if n >= tonumber(ARGV[1]) then
+          if redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+          return 0
+        end
+        n = redis.call('INCR', KEYS[1])
+        if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+        return 1
+        """;
+
+    private const string ReleaseScript = """
+        local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+        if n <= 1 then redis.call('DEL', KEYS[1]) return 0 end
+        return redis.call('DECR', KEYS[1])
+        """;
+
     private IDatabase Db => settings.Prefix.Length == 0 ? redis.GetDatabase() : redis.GetDatabase().WithKeyPrefix(settings.Prefix);
 
     /// <inheritdoc />
@@ -26,16 +51,18 @@ public sealed class RedisEphemeralStore(IConnectionMultiplexer redis, RedisSetti
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken) => Db.KeyDeleteAsync(key);
 
     /// <inheritdoc />
-    public async Task<long> IncrementAsync(string key, TimeSpan window, CancellationToken cancellationToken)
-    {
-        var value = await Db.StringIncrementAsync(key);
-        if (value == 1)
-        {
-            await Db.KeyExpireAsync(key, window);
-        }
+    public async Task<long> IncrementAsync(string key, TimeSpan window, CancellationToken cancellationToken) =>
+        (long)await Db.ScriptEvaluateAsync(IncrementScript, [key], [Milliseconds(window)]);
 
-        return value;
-    }
+    /// <inheritdoc />
+    public async Task<bool> TryReserveAsync(string key, long limit, TimeSpan window, CancellationToken cancellationToken) =>
+        (long)await Db.ScriptEvaluateAsync(ReserveScript, [key], [limit, Milliseconds(window)]) == 1;
+
+    /// <inheritdoc />
+    public Task ReleaseAsync(string key, CancellationToken cancellationToken) =>
+        Db.ScriptEvaluateAsync(ReleaseScript, [key]);
+
+    private static long Milliseconds(TimeSpan window) => Math.Max(1, (long)window.TotalMilliseconds);
 
     /// <inheritdoc />
     public Task HashSetAsync(string key, string field, string value, CancellationToken cancellationToken) =>

@@ -48,7 +48,7 @@ internal sealed class EngineSession
     private int _pongReceived;
 
     public EngineSession(SocketIOServer server, string id, TransportKind transport, HttpContext context)
-        : this(server, id, transport, RemoteOf(context.Connection), LocalOf(context.Connection))
+        : this(server, id, transport, server.ClientEndPointOf(context), LocalOf(context.Connection))
     {
     }
 
@@ -89,6 +89,9 @@ internal sealed class EngineSession
     public IPEndPoint? LocalEndPoint { get; }
 
     public SocketIOConnection Client { get; }
+
+    /// <summary>True when the session counts against its address's connection limit (released when it closes).</summary>
+    public bool HoldsAddressSlot { get; set; }
 
     public bool IsClosed => Volatile.Read(ref _closed);
 
@@ -526,7 +529,7 @@ internal sealed class EngineSession
             }
             catch (MalformedPacketException ex)
             {
-                Log.MalformedPacket(_server.Logger, Id, ex.Message);
+                _server.OnMalformedPacket(this, ex.Message);
                 Close(DisconnectReasons.ParseError);
             }
 
@@ -553,9 +556,6 @@ internal sealed class EngineSession
             }
         }
     }
-
-    private static IPEndPoint? RemoteOf(ConnectionInfo connection)
-        => connection.RemoteIpAddress is { } remote ? new IPEndPoint(remote, connection.RemotePort) : null;
 
     private static IPEndPoint? LocalOf(ConnectionInfo connection)
         => connection.LocalIpAddress is { } local ? new IPEndPoint(local, connection.LocalPort) : null;
@@ -935,7 +935,7 @@ internal sealed class EngineSession
                 }
                 catch (MalformedPacketException ex)
                 {
-                    Log.MalformedPacket(_server.Logger, Id, ex.Message);
+                    _server.OnMalformedPacket(this, ex.Message);
                     reason = DisconnectReasons.ParseError;
                     status = WebSocketCloseStatus.ProtocolError;
                     break;

@@ -245,7 +245,9 @@ internal sealed class WebSocketFastPath(SocketIOServer server)
                 }
 
                 var buffer = result.Buffer;
-                var parsed = server.IsShuttingDown || server.Options.AllowRequest is not null
+                // Origin checks and refusals need the HTTP layer: leave those to it.
+                var parsed = server.IsShuttingDown || server.Options.AllowRequest is not null || server.Options.AllowedOrigins.Count > 0
+                    || server.IsTrustedProxy((connection.RemoteEndPoint as IPEndPoint)?.Address)
                     ? new HeadStatusResult(HeadStatus.Declined, 0)
                     : Parse(buffer, _path, accept);
                 if (parsed.Status == HeadStatus.Incomplete && !result.IsCompleted && !result.IsCanceled)
@@ -271,9 +273,21 @@ internal sealed class WebSocketFastPath(SocketIOServer server)
             timeout?.Dispose();
         }
 
-        if (headLength == 0)
+        var remote = connection.RemoteEndPoint as IPEndPoint;
+        if (headLength == 0 || !server.TryAcquireAddress(remote?.Address))
         {
-            await next(connection).ConfigureAwait(false);
+            // A refused handshake still gets its HTTP answer: the HTTP layer reads the unconsumed head.
+            if (headLength == 0)
+            {
+                await next(connection).ConfigureAwait(false);
+            }
+            else
+            {
+                WriteTooManyConnections(connection.Transport.Output);
+                await connection.Transport.Output.FlushAsync().ConfigureAwait(false);
+                server.OnAddressRefused(remote?.Address);
+            }
+
             return;
         }
 
@@ -281,7 +295,10 @@ internal sealed class WebSocketFastPath(SocketIOServer server)
         WriteSwitchingProtocols(output, accept);
         await output.FlushAsync().ConfigureAwait(false);
         var socket = WebSocket.CreateFromStream(new DuplexPipeStream(connection.Transport), CreationOptions);
-        var session = new EngineSession(server, SocketIOConnection.NewId(), TransportKind.WebSocket, connection.RemoteEndPoint as IPEndPoint, connection.LocalEndPoint as IPEndPoint);
+        var session = new EngineSession(server, SocketIOConnection.NewId(), TransportKind.WebSocket, remote, connection.LocalEndPoint as IPEndPoint)
+        {
+            HoldsAddressSlot = server.Options.MaxConnectionsPerAddress > 0,
+        };
         try
         {
             await server.RunDirectWebSocketAsync(session, socket, connection).ConfigureAwait(false);
@@ -290,6 +307,15 @@ internal sealed class WebSocketFastPath(SocketIOServer server)
         {
             socket.Dispose();
         }
+    }
+
+    private static void WriteTooManyConnections(System.IO.Pipelines.PipeWriter output)
+    {
+        var body = "{\"code\":4,\"message\":\"Too many connections from this address\"}"u8;
+        var head = System.Text.Encoding.ASCII.GetBytes(
+            $"HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+        output.Write(head);
+        output.Write(body);
     }
 
     internal readonly record struct HeadStatusResult(HeadStatus Status, int Length);

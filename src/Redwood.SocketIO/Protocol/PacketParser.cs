@@ -79,6 +79,11 @@ internal static class PacketParser
                 {
                     throw new MalformedPacketException("trailing data after payload");
                 }
+
+                if (packet[index..].IndexOf("\\u"u8) >= 0)
+                {
+                    EnsureStringsConvert(packet[index..]);
+                }
             }
             catch (JsonException)
             {
@@ -107,6 +112,29 @@ internal static class PacketParser
         if (!valid)
         {
             throw new MalformedPacketException("invalid payload");
+        }
+    }
+
+    /// <summary>
+    /// JSON allows a lone surrogate escape (<c>"\ud800"</c>) that no .NET string can hold; such a packet cannot be turned
+    /// into an event, so it is malformed rather than a failure in whichever handler first reads the string.
+    /// </summary>
+    private static void EnsureStringsConvert(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                try
+                {
+                    _ = reader.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    throw new MalformedPacketException("invalid string escape");
+                }
+            }
         }
     }
 

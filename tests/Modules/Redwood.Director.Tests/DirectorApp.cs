@@ -38,6 +38,10 @@ internal static class DirectorApp
 
     public static Task<PlayerClient> ConnectAsync(this RedwoodApp app) => PlayerClient.ConnectAsync(app.Uri("director"));
 
+    /// <summary>Connects from another loopback address (127.0.0.<paramref name="host"/>), i.e. as another client address.</summary>
+    public static Task<PlayerClient> ConnectFromAsync(this RedwoodApp app, int host) =>
+        PlayerClient.ConnectAsync(app.Uri("director"), localAddress: System.Net.IPAddress.Parse("127.0.0." + host));
+
     /// <summary>A username no other test (or earlier run against the same Redis) uses.</summary>
     public static string NewUsername(string prefix = "player") => prefix + "_" + Guid.NewGuid().ToString("N")[..10];
 

@@ -84,6 +84,9 @@ internal sealed class BenchmarkHost : IDisposable
         start.Environment["Redwood__Sidecar__BasePort"] = "0";
         start.Environment["Redwood__Director__Auth__Pbkdf2Iterations"] = pbkdf2Iterations.ToString(CultureInfo.InvariantCulture);
         start.Environment["Redwood__Director__Auth__MaxFailedLoginsPerAddress"] = "1000000";
+        start.Environment["Redwood__Director__Auth__MaxRegistrationsPerAddress"] = "1000000";
+        start.Environment["Redwood__Director__Auth__HashQueueLimit"] = "1000000";
+        start.Environment["Redwood__Network__MaxConnectionsPerAddress"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {

@@ -10,6 +10,9 @@ internal sealed class RawWebSocket : IAsyncDisposable
 
     public ClientWebSocket Socket { get; }
 
+    /// <summary>Wraps a socket connected by the caller (with custom headers).</summary>
+    public static RawWebSocket Wrap(ClientWebSocket socket) => new(socket);
+
     public static async Task<RawWebSocket> ConnectAsync(Uri uri)
     {
         var socket = new ClientWebSocket();

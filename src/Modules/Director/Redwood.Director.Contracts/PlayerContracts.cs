@@ -8,8 +8,13 @@ namespace Redwood.Director.Contracts;
 public sealed record PlayerRegistered(string PlayerId, string Username) : INotification;
 
 /// <summary>
-/// Published by the Director when a player logged out (their session token is revoked). Every Realm replica ends
-/// that player's Realm sessions, because the plugin logs out of both.
+/// Published by the Director when a player logged out (their session token is revoked), or when a session family was
+/// revoked because a rotated-out token was reused. Every Realm replica ends that player's Realm sessions, because the
+/// plugin logs out of both; every Director replica logs out its sockets of <see cref="SessionFamily"/>.
 /// </summary>
 /// <param name="PlayerId">The player.</param>
-public sealed record PlayerLoggedOut(string PlayerId) : INotification;
+public sealed record PlayerLoggedOut(string PlayerId) : INotification
+{
+    /// <summary>The revoked session family (null from publishers that predate it).</summary>
+    public string? SessionFamily { get; init; }
+}

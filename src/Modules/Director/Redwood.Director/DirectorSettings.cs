@@ -8,7 +8,8 @@ internal sealed record DirectorSettings(
     AuthSettings Auth,
     AdminSettings Admin,
     IReadOnlyList<ConfiguredRealm> Realms,
-    TimeSpan HandoffTokenLifetime)
+    TimeSpan HandoffTokenLifetime,
+    int MaxOutstandingHandoffTokens = 5)
 {
     public const string Section = "Redwood:Director";
 
@@ -22,7 +23,8 @@ internal sealed record DirectorSettings(
             AuthSettings.Read(reader.Child("Auth")),
             new AdminSettings(reader.String("Admin:Username"), reader.String("Admin:Password")),
             ReadRealms(configuration.GetSection(Section + ":Realms")),
-            reader.Duration("HandoffTokenLifetime", TimeSpan.FromSeconds(60)));
+            reader.Duration("HandoffTokenLifetime", TimeSpan.FromSeconds(60)),
+            reader.Int("MaxOutstandingHandoffTokens", 5, 1, 1000));
     }
 
     private static List<ConfiguredRealm> ReadRealms(IConfigurationSection section)
@@ -96,7 +98,10 @@ internal sealed record AuthSettings(
     int MaxFailedLoginsPerAddress,
     TimeSpan FailedLoginWindow,
     IReadOnlyList<string> AllowedProviders,
-    JwtSettings Jwt)
+    JwtSettings Jwt,
+    int HashQueueLimit = 0,
+    int MaxRegistrationsPerAddress = 20,
+    TimeSpan RegistrationWindow = default)
 {
     public const int DefaultPbkdf2Iterations = 210_000;
     public const int DefaultPbkdf2HashLength = 64;
@@ -139,13 +144,18 @@ internal sealed record AuthSettings(
             reader.Int("MaxFailedLoginsPerAddress", 50, 1, int.MaxValue),
             reader.Duration("FailedLoginWindow", TimeSpan.FromMinutes(5)),
             providers,
-            JwtSettings.Read(reader.Child("Jwt")));
+            JwtSettings.Read(reader.Child("Jwt")),
+            reader.Int("HashQueueLimit", 0, 0, 1_000_000),
+            reader.Int("MaxRegistrationsPerAddress", 20, 1, int.MaxValue),
+            reader.Duration("RegistrationWindow", TimeSpan.FromHours(1)));
     }
 }
 
 /// <summary>The <c>jwt</c> login provider (<c>Redwood:Director:Auth:Jwt</c>); off while no secret is set.</summary>
-internal sealed record JwtSettings(string? Secret, string Claim, string? Issuer, string? Audience)
+internal sealed record JwtSettings(string? Secret, string Claim, string? Issuer, string? Audience, TimeSpan MaxLifetime = default)
 {
+    public static readonly TimeSpan DefaultMaxLifetime = TimeSpan.FromHours(24);
+
     /// <summary>HS256 needs a key of at least 256 bits.</summary>
     public const int MinimumSecretBytes = 32;
 
@@ -160,7 +170,32 @@ internal sealed record JwtSettings(string? Secret, string Claim, string? Issuer,
                 $"Setting '{reader.Path("Secret")}' must be at least {MinimumSecretBytes} bytes long (HS256 key).");
         }
 
-        return new JwtSettings(secret, reader.String("Claim") ?? "sub", reader.String("Issuer"), reader.String("Audience"));
+        return new JwtSettings(secret, reader.String("Claim") ?? "sub", reader.String("Issuer"), reader.String("Audience"),
+            reader.Duration("MaxLifetime", DefaultMaxLifetime));
+    }
+
+    /// <summary>
+    /// With the provider on, a token must name its issuer and audience: any other service holding the key could
+    /// otherwise mint logins. Outside Development a missing one stops start-up (naming the setting); in Development it
+    /// is a warning, so local experiments keep working.
+    /// </summary>
+    public static void EnsureComplete(JwtSettings settings, Microsoft.Extensions.Hosting.IHostEnvironment environment, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        foreach (var (name, value) in new[] { ("Issuer", settings.Issuer), ("Audience", settings.Audience) })
+        {
+            if (value is not null)
+            {
+                continue;
+            }
+
+            var setting = $"{DirectorSettings.Section}:Auth:Jwt:{name}";
+            if (!Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(environment))
+            {
+                throw new InvalidOperationException($"Setting '{setting}' is required when the jwt login provider is on (Auth:Jwt:Secret is set).");
+            }
+
+            Log.JwtSettingMissing(logger, setting);
+        }
     }
 }
 

@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using Redwood.Director.Features.Players;
 using Redwood.SharedKernel.Modules;
 using Redwood.SharedKernel.Persistence;
+using Redwood.SharedKernel.Ephemeral;
+using Redwood.SharedKernel.Security;
 
 namespace Redwood.Director;
 
@@ -14,11 +16,23 @@ namespace Redwood.Director;
 /// a message naming it), warns about the development realm secret outside SQLite, and creates the configured admin.
 /// </summary>
 internal sealed class DirectorStartup(
-    IServiceProvider services, IConfiguration configuration, StartupFacts facts, ILogger<DirectorStartup> logger) : IHostedService
+    IServiceProvider services, IConfiguration configuration, IHostEnvironment environment, StartupFacts facts, ILogger<DirectorStartup> logger)
+    : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = services.GetRequiredService<DirectorSettings>();
+        var distributed = RedisSettings.Read(configuration).Enabled;
+        for (var i = 0; i < settings.Realms.Count; i++)
+        {
+            SecretRules.EnsureFitForEnvironment(environment, $"{DirectorSettings.Section}:Realms:{i}:Secret", settings.Realms[i].Secret, distributed);
+        }
+
+        if (settings.Auth.Jwt.Enabled)
+        {
+            JwtSettings.EnsureComplete(settings.Auth.Jwt, environment, logger);
+        }
+
         if (PersistenceSettings.Read(configuration).Provider == PersistenceProvider.Postgres)
         {
             foreach (var realm in settings.Realms.Where(r => r.Secret == DirectorSettings.DevRealmSecret))

@@ -26,8 +26,20 @@ internal static partial class Log
     [LoggerMessage(1012, LogLevel.Information, "Login with {Provider} failed ({Error}) from {Address}")]
     public static partial void LoginFailed(ILogger logger, string provider, LogInError error, string? address);
 
-    [LoggerMessage(1013, LogLevel.Warning, "Login with {Provider} from {Address} refused: too many failed attempts")]
-    public static partial void LoginThrottled(ILogger logger, string provider, string? address);
+    [LoggerMessage(1013, LogLevel.Warning, "Login with {Provider} from {Address} refused: too many failed attempts ({Suppressed} more refusals from this address since the last such line)")]
+    public static partial void LoginThrottled(ILogger logger, string provider, string? address, int suppressed);
+
+    [LoggerMessage(1017, LogLevel.Warning, "Password hash queue full ({Limit} waiting): login or registration refused as busy ({Suppressed} more since the last such line)")]
+    public static partial void HashQueueFull(ILogger logger, int limit, int suppressed);
+
+    [LoggerMessage(1018, LogLevel.Warning, "Reuse of a rotated-out session token of player {PlayerId} from {Address}: session family revoked")]
+    public static partial void TokenReuseDetected(ILogger logger, string playerId, string? address);
+
+    [LoggerMessage(1019, LogLevel.Warning, "Registration from {Address} refused: too many registrations ({Suppressed} more refusals from this address since the last such line)")]
+    public static partial void RegistrationThrottled(ILogger logger, string address, int suppressed);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Setting '{Setting}' is not set: JWT logins accept tokens of any {Setting} (refused outside Development)")]
+    public static partial void JwtSettingMissing(ILogger logger, string setting);
 
     [LoggerMessage(1014, LogLevel.Information, "Password of player {PlayerId} rehashed with {Iterations} iterations")]
     public static partial void PasswordRehashed(ILogger logger, string playerId, int iterations);

@@ -17,10 +17,16 @@ internal sealed record CharacterSettings(
     int MaxFieldBytes,
     int MaxCharacterBytes,
     int ArchivalPeriodDays,
-    TimeSpan PurgeInterval);
+    TimeSpan PurgeInterval,
+    int MaxStoredPerPlayer = 20);
 
-/// <summary>Proxy defaults (<c>Redwood:Realm:Proxies</c>).</summary>
-internal sealed record ProxySettings(int MaxPlayersPerShard);
+/// <summary>Proxy defaults and quotas (<c>Redwood:Realm:Proxies</c>).</summary>
+internal sealed record ProxySettings(
+    int MaxPlayersPerShard,
+    int MaxActivePerPlayer = 5,
+    int MaxDataBytes = 16 * 1024,
+    int MaxListed = 100,
+    int MaxListBytes = 256 * 1024);
 
 /// <summary>The validated <c>Redwood:Realm</c> settings of this process's realm.</summary>
 internal sealed partial record RealmSettings(
@@ -62,7 +68,8 @@ internal sealed partial record RealmSettings(
             MaxFieldBytes: Integer(configuration, "Redwood:Realm:Characters:MaxFieldBytes", 256 * 1024, 2, int.MaxValue),
             MaxCharacterBytes: Integer(configuration, "Redwood:Realm:Characters:MaxCharacterBytes", 512 * 1024, 2, int.MaxValue),
             ArchivalPeriodDays: Integer(configuration, "Redwood:Realm:Characters:ArchivalPeriodDays", 1, -1, 36_500),
-            PurgeInterval: Duration(configuration, "Redwood:Realm:Characters:PurgeInterval", TimeSpan.FromHours(1)));
+            PurgeInterval: Duration(configuration, "Redwood:Realm:Characters:PurgeInterval", TimeSpan.FromHours(1)),
+            MaxStoredPerPlayer: Integer(configuration, "Redwood:Realm:Characters:MaxStoredPerPlayer", 20, 1, 100_000));
         var maxPayload = Integer(configuration, "Redwood:Realm:MaxPayloadBytes", 1024 * 1024, 1024, int.MaxValue);
         if (characters.MaxFieldBytes > characters.MaxCharacterBytes)
         {
@@ -86,7 +93,12 @@ internal sealed partial record RealmSettings(
             maxPayload,
             ReadRegions(configuration),
             characters,
-            new ProxySettings(Integer(configuration, "Redwood:Realm:Proxies:MaxPlayersPerShard", 100, 1, 100_000)));
+            new ProxySettings(
+                Integer(configuration, "Redwood:Realm:Proxies:MaxPlayersPerShard", 100, 1, 100_000),
+                Integer(configuration, "Redwood:Realm:Proxies:MaxActivePerPlayer", 5, 1, 100_000),
+                Integer(configuration, "Redwood:Realm:Proxies:MaxDataBytes", 16 * 1024, 2, int.MaxValue),
+                Integer(configuration, "Redwood:Realm:Proxies:MaxListed", 100, 1, 100_000),
+                Integer(configuration, "Redwood:Realm:Proxies:MaxListBytes", 256 * 1024, 1024, int.MaxValue)));
     }
 
     /// <summary>

@@ -8,8 +8,9 @@ namespace Redwood.Director.Domain;
 internal sealed record JwtIdentity(string Subject, string? Name);
 
 /// <summary>
-/// Checks a game's own JWT (<c>provider:"jwt"</c>, §3.6): HS256 only, signed with <c>Auth:Jwt:Secret</c>, within its
-/// lifetime, issuer and audience checked when configured. The identity is the configured claim (default <c>sub</c>).
+/// Checks a game's own JWT (<c>provider:"jwt"</c>, §3.6): HS256 only, signed with <c>Auth:Jwt:Secret</c>, with an
+/// <c>exp</c> no further than <c>Auth:Jwt:MaxLifetime</c> from <c>iat</c>, within its lifetime, issuer and audience
+/// checked (required outside Development). The identity is the configured claim (default <c>sub</c>).
 /// </summary>
 internal sealed class JwtIdentityReader(JwtSettings settings, TimeProvider time)
 {
@@ -42,7 +43,7 @@ internal sealed class JwtIdentityReader(JwtSettings settings, TimeProvider time)
             },
         };
         var result = await _handler.ValidateTokenAsync(token, parameters);
-        if (!result.IsValid
+        if (!result.IsValid || !WithinMaxLifetime(result.SecurityToken as JsonWebToken)
             || !result.Claims.TryGetValue(settings.Claim, out var subjectClaim)
             || subjectClaim?.ToString() is not { Length: > 0 and <= 256 } subject)
         {
@@ -51,5 +52,18 @@ internal sealed class JwtIdentityReader(JwtSettings settings, TimeProvider time)
 
         var name = result.Claims.TryGetValue("name", out var nameClaim) && nameClaim?.ToString() is { Length: > 0 } n ? n : null;
         return new JwtIdentity(subject, name);
+    }
+
+    /// <summary>A token may not live longer than <c>Auth:Jwt:MaxLifetime</c>, counted from <c>iat</c> (or from now).</summary>
+    private bool WithinMaxLifetime(JsonWebToken? token)
+    {
+        var max = settings.MaxLifetime > TimeSpan.Zero ? settings.MaxLifetime : JwtSettings.DefaultMaxLifetime;
+        if (token is null)
+        {
+            return false;
+        }
+
+        var issued = token.IssuedAt > DateTime.MinValue ? token.IssuedAt : time.GetUtcNow().UtcDateTime;
+        return token.ValidTo - issued <= max;
     }
 }

@@ -1,4 +1,20 @@
+using System.Text;
+using Redwood.SharedKernel.Persistence;
+
 namespace Redwood.Director.Domain;
+
+/// <summary>
+/// Username uniqueness: NFKC (so compatibility twins such as fullwidth <c>ｖｉｃ</c> or ligatures fold into their plain
+/// form), then <see cref="NormalizedKey"/> (NFC, upper case). Accounts stored before the NFKC step keep their key, so
+/// lookups try both; for ordinary names the two are the same string.
+/// </summary>
+internal static class UsernameKey
+{
+    public static string For(string username) => NormalizedKey.For(username.Normalize(NormalizationForm.FormKC));
+
+    /// <summary>The key accounts registered before NFKC folding were stored under.</summary>
+    public static string Legacy(string username) => NormalizedKey.For(username);
+}
 
 /// <summary>A player account (PlayerIdentity, §4.1): one per local username or per external provider subject.</summary>
 internal sealed class PlayerIdentity
@@ -15,7 +31,7 @@ internal sealed class PlayerIdentity
     /// <summary>The username as typed at registration; null for identities of external providers.</summary>
     public string? Username { get; set; }
 
-    /// <summary><see cref="Redwood.SharedKernel.Persistence.NormalizedKey"/> of <see cref="Username"/>; unique.</summary>
+    /// <summary><see cref="Domain.UsernameKey"/> of <see cref="Username"/>; unique.</summary>
     public string? UsernameKey { get; set; }
 
     public required string Nickname { get; set; }
@@ -45,7 +61,7 @@ internal sealed class PlayerIdentity
     {
         Id = NewId(),
         Username = username,
-        UsernameKey = Redwood.SharedKernel.Persistence.NormalizedKey.For(username),
+        UsernameKey = Domain.UsernameKey.For(username),
         Nickname = username,
         Role = role,
         PasswordHash = passwordHash,

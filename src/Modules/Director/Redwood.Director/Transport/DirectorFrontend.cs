@@ -13,6 +13,7 @@ internal sealed class DirectorFrontend(
     IConfiguration configuration,
     IServiceScopeFactory scopes,
     BoundPorts ports,
+    DirectorEndpoint endpoint,
     TimeProvider time,
     ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
@@ -25,9 +26,18 @@ internal sealed class DirectorFrontend(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var port = NetworkSettings.Port(configuration, "Redwood:Director:Port", 3001);
-        var address = NetworkSettings.BindAddress(configuration);
-        _server = new SocketIOServer(new SocketIOServerOptions { TimeProvider = time }, loggerFactory);
+        var address = NetworkSettings.BindAddress(configuration, "Redwood:Director:BindAddress");
+        _server = new SocketIOServer(
+            new SocketIOServerOptions
+            {
+                TimeProvider = time,
+                MaxConnectionsPerAddress = NetworkSettings.MaxConnectionsPerAddress(configuration),
+                AllowedOrigins = NetworkSettings.AllowedOrigins(configuration),
+                TrustedProxies = NetworkSettings.TrustedProxies(configuration),
+            },
+            loggerFactory);
         DirectorRoutes.Map(_server.Of("/"), scopes, _logger);
+        endpoint.Bound(_server.Of("/"));
         _listener = await SocketIOListener.StartAsync(_server, new IPEndPoint(address, port), null, loggerFactory, cancellationToken);
         ports.Add(Endpoint, _listener.Port);
         Log.FrontendListening(_logger, address.ToString(), _listener.Port);
@@ -38,6 +48,7 @@ internal sealed class DirectorFrontend(
         if (_listener is not null)
         {
             ports.Remove(Endpoint);
+            endpoint.Unbound();
             await _listener.StopAsync(cancellationToken);
         }
     }

@@ -9,6 +9,7 @@ using Redwood.Director.Features.Realms;
 using Redwood.Director.Features.Sessions;
 using Redwood.SharedKernel.Transport;
 using Redwood.SocketIO;
+using Redwood.SocketIO.Diagnostics;
 
 namespace Redwood.Director.Transport;
 
@@ -38,11 +39,13 @@ internal static class DirectorRoutes
     private static async ValueTask<object> RegisterAsync(SocketRequest request, CancellationToken ct)
     {
         var payload = request.Payload<RegisterPayload>();
-        var result = await Sender(request).Send(new RegisterPlayerCommand(payload.Username ?? string.Empty, payload.Password ?? string.Empty), ct);
+        var result = await Sender(request).Send(new RegisterPlayerCommand(
+            payload.Username ?? string.Empty, payload.Password ?? string.Empty, PlayerBinding.AddressOf(request.Socket)), ct);
         return result.Error switch
         {
             RegisterPlayerError.None => new RegisterAck(string.Empty, result.PlayerId),
             RegisterPlayerError.UsernameTaken => new RegisterAck("User already registered", string.Empty),
+            RegisterPlayerError.TooManyRegistrations => new RegisterAck("Too many registrations from this address, try again later", string.Empty),
             _ => throw new InvalidOperationException($"Unhandled register error {result.Error}"),
         };
     }
@@ -73,7 +76,7 @@ internal static class DirectorRoutes
         if (player is null || family is null || (!string.IsNullOrEmpty(claimed) && claimed != player))
         {
             // No ack to carry an error: a logout that is not this socket's own changes nothing.
-            Log.LogoutIgnored(logger, request.Socket.Id, claimed);
+            Log.LogoutIgnored(logger, request.Socket.Id, LogText.Clip(claimed));
             return;
         }
 
@@ -118,6 +121,7 @@ internal static class DirectorRoutes
         LogInError.UnknownProvider => $"Unknown login provider '{provider}'",
         LogInError.ProviderNotAllowed => $"Login provider '{provider}' is not allowed on this server",
         LogInError.ProviderNotConfigured => $"Login provider '{provider}' is not configured on this server",
+        LogInError.InvalidName => "The JWT name contains characters that are not allowed (control, format, private-use or unassigned)",
         _ => throw new InvalidOperationException($"Unhandled login error {error}"),
     };
 

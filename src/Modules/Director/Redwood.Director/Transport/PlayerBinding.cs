@@ -1,6 +1,6 @@
-using System.Net;
 using Redwood.SharedKernel.Transport;
 using Redwood.SocketIO;
+using Redwood.SocketIO.Diagnostics;
 
 namespace Redwood.Director.Transport;
 
@@ -46,8 +46,10 @@ internal static class PlayerBinding
         return player;
     }
 
-    /// <summary>The client's IP address (IPv4-mapped addresses as IPv4, so both forms count as one client).</summary>
-    public static string? AddressOf(SocketIOSocket socket) => socket.RemoteEndPoint?.Address is { } address
-        ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
-        : null;
+    /// <summary>
+    /// The key per-address limits count the client under: IPv4-mapped addresses as IPv4, so both forms count as one
+    /// client, and IPv6 by its /64, which one subscriber usually owns whole.
+    /// </summary>
+    public static string? AddressOf(SocketIOSocket socket) =>
+        socket.RemoteEndPoint?.Address is { } address ? ClientAddress.KeyOf(address) : null;
 }

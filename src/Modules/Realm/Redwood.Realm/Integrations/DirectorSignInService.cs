@@ -4,6 +4,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Redwood.Director.Contracts;
 using Redwood.Realm.Transport;
+using Redwood.SharedKernel.Ephemeral;
+using Redwood.SharedKernel.Security;
 
 namespace Redwood.Realm.Integrations;
 
@@ -18,8 +20,17 @@ internal sealed class DirectorSignInService(
     RealmSettings settings,
     IServiceScopeFactory scopes,
     TimeProvider time,
+    IHostEnvironment environment,
+    RedisSettings redis,
     ILogger<DirectorSignInService> logger) : BackgroundService
 {
+    /// <summary>Refuses to start in Production with the shipped or a short realm secret (before anything runs).</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        SecretRules.EnsureFitForEnvironment(environment, "Redwood:Realm:Secret", settings.Secret, redis.Enabled);
+        return base.StartAsync(cancellationToken);
+    }
+
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RefusedRetry = TimeSpan.FromMinutes(1);

@@ -38,6 +38,8 @@ internal static class CharacterRoutes
                 CreateCharacterError.None => new CharacterAck(string.Empty, PlayerCharacterWire.From(result.Character!)),
                 CreateCharacterError.NameTaken => new CharacterAck("Character name is already taken", null),
                 CreateCharacterError.TooManyCharacters => new CharacterAck($"You already have the maximum of {limits.MaxPerPlayer} characters", null),
+                CreateCharacterError.TooManyStored => new CharacterAck(
+                    $"You already have the maximum of {limits.MaxStoredPerPlayer} stored characters (archived ones count until they are deleted)", null),
                 _ => new CharacterAck($"Character data is too large (at most {limits.MaxCharacterBytes} bytes)", null),
             };
         }, CharacterError);

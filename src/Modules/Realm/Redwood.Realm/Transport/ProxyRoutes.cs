@@ -35,6 +35,8 @@ internal static class ProxyRoutes
                 CreateProxyError.None => new ProxyReferenceAck(string.Empty, result.ProxyReference),
                 CreateProxyError.NotAdmin => new ProxyReferenceAck("Only admins can create start-on-boot proxies", null),
                 CreateProxyError.ShortCodeTaken => new ProxyReferenceAck("That short code is already in use", null),
+                CreateProxyError.TooManyProxies => new ProxyReferenceAck(
+                    $"You already have the maximum of {routes.Settings.Proxies.MaxActivePerPlayer} active proxies", null),
                 _ => new ProxyReferenceAck("joinCharacterId is not one of your characters", null),
             };
         }, error => new ProxyReferenceAck(error, null));

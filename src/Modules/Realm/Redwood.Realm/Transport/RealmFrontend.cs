@@ -28,14 +28,22 @@ internal sealed class RealmFrontend(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var server = new SocketIOServer(new SocketIOServerOptions { MaxPayload = settings.MaxPayloadBytes }, loggerFactory);
+        var server = new SocketIOServer(
+            new SocketIOServerOptions
+            {
+                MaxPayload = settings.MaxPayloadBytes,
+                MaxConnectionsPerAddress = NetworkSettings.MaxConnectionsPerAddress(configuration),
+                AllowedOrigins = NetworkSettings.AllowedOrigins(configuration),
+                TrustedProxies = NetworkSettings.TrustedProxies(configuration),
+            },
+            loggerFactory);
         var ns = server.Of("/");
         new RealmRoutes(scopes, _logger, settings, endpoint).Map(ns);
         ns.Disconnected += (socket, _) => PlayerPresence.OnDisconnectedAsync(socket, settings, endpoint, scopes, _logger);
 
         _listener = await SocketIOListener.StartAsync(
             server,
-            new IPEndPoint(NetworkSettings.BindAddress(configuration), settings.Port),
+            new IPEndPoint(NetworkSettings.BindAddress(configuration, "Redwood:Realm:BindAddress"), settings.Port),
             mapExtraEndpoints: endpoints => PingEchoEndpoint.Map(endpoints, _logger),
             loggerFactory,
             cancellationToken);

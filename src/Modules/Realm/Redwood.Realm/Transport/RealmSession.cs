@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Redwood.SharedKernel.Transport;
 using Redwood.SocketIO;
+using Redwood.SocketIO.Diagnostics;
 
 namespace Redwood.Realm.Transport;
 
@@ -57,7 +58,7 @@ internal sealed record RealmSession(string PlayerId, string? Nickname, int Role,
         var session = Of(request.Socket) ?? throw new RequestRefusedException(NotSignedIn);
         if (!string.IsNullOrEmpty(claimedPlayerId) && !string.Equals(claimedPlayerId, session.PlayerId, StringComparison.Ordinal))
         {
-            Log.PlayerIdMismatch(logger, request.Socket.Id, session.PlayerId, request.Message.Event, claimedPlayerId);
+            Log.PlayerIdMismatch(logger, request.Socket.Id, session.PlayerId, LogText.Clip(request.Message.Event)!, LogText.Clip(claimedPlayerId)!);
             throw new RequestRefusedException(WrongPlayer);
         }
 

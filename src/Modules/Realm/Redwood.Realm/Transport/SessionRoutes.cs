@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Redwood.Realm.Features.Sessions;
 using Redwood.SharedKernel.Transport;
 using Redwood.SocketIO;
+using Redwood.SocketIO.Diagnostics;
 
 namespace Redwood.Realm.Transport;
 
@@ -48,7 +49,7 @@ internal static class SessionRoutes
         if (result.Error != SignInPlayerError.None)
         {
             var error = Describe(result.Error);
-            Log.PlayerSignInRefused(routes.Logger, payload.PlayerId!, error);
+            Log.PlayerSignInRefused(routes.Logger, LogText.Clip(payload.PlayerId) ?? string.Empty, error);
             return SocketRouteExtensions.ErrorOnly(error);
         }
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Redwood.Director.Contracts;
 using Redwood.Director.Domain;
 using Redwood.Director.Persistence;
-using Redwood.SharedKernel.Persistence;
 
 namespace Redwood.Director.Features.Players;
 
@@ -32,8 +31,9 @@ internal sealed class EnsureAdminAccountHandler(
 {
     public async ValueTask<EnsureAdminAccountResult> Handle(EnsureAdminAccountCommand command, CancellationToken cancellationToken)
     {
-        var key = NormalizedKey.For(command.Username);
-        if (await db.Players.AsNoTracking().FirstOrDefaultAsync(p => p.UsernameKey == key, cancellationToken) is { } existing)
+        var key = UsernameKey.For(command.Username);
+        var legacy = UsernameKey.Legacy(command.Username);
+        if (await db.Players.AsNoTracking().FirstOrDefaultAsync(p => p.UsernameKey == key || p.UsernameKey == legacy, cancellationToken) is { } existing)
         {
             return new EnsureAdminAccountResult(false, existing.Id);
         }

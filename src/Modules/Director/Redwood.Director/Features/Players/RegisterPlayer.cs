@@ -5,17 +5,23 @@ using Microsoft.Extensions.Logging;
 using Redwood.Director.Contracts;
 using Redwood.Director.Domain;
 using Redwood.Director.Persistence;
-using Redwood.SharedKernel.Persistence;
+using Redwood.SharedKernel.Ephemeral;
+using Redwood.SocketIO.Diagnostics;
 
 namespace Redwood.Director.Features.Players;
 
-/// <summary><c>player:register:username</c>: creates a local account. It does not log in (§3.1).</summary>
-internal sealed record RegisterPlayerCommand(string Username, string Password) : ICommand<RegisterPlayerResult>;
+/// <summary>
+/// <c>player:register:username</c>: creates a local account. It does not log in (§3.1). A taken name costs the same
+/// password hash as a new one, so answer times do not tell which names exist; attempts are limited per address.
+/// </summary>
+/// <param name="ClientAddress">The client's address key, for the per-address registration limit (null: not limited).</param>
+internal sealed record RegisterPlayerCommand(string Username, string Password, string? ClientAddress = null) : ICommand<RegisterPlayerResult>;
 
 internal enum RegisterPlayerError
 {
     None,
     UsernameTaken,
+    TooManyRegistrations,
 }
 
 internal sealed record RegisterPlayerResult(RegisterPlayerError Error, string PlayerId);
@@ -44,6 +50,8 @@ internal sealed class UsernameValidator : AbstractValidator<string>
             .Length(settings.UsernameMinLength, settings.UsernameMaxLength)
             .WithMessage($"Username must be {settings.UsernameMinLength} to {settings.UsernameMaxLength} characters")
             .Must(u => !u.Contains(':', StringComparison.Ordinal)).WithMessage("Username must not contain ':'")
+            .Must(u => u.Normalize(System.Text.NormalizationForm.FormKC).Length <= settings.UsernameMaxLength)
+            .WithMessage($"Username must be {settings.UsernameMinLength} to {settings.UsernameMaxLength} characters")
             .Must(u => u.All(ch => char.IsLetterOrDigit(ch) || settings.UsernameSymbols.Contains(ch, StringComparison.Ordinal)))
             .WithMessage(settings.UsernameSymbols.Length == 0
                 ? "Username may only contain letters and digits"
@@ -69,19 +77,40 @@ internal sealed class PasswordValidator : AbstractValidator<string>
 }
 
 internal sealed class RegisterPlayerHandler(
-    DirectorDbContext db, PasswordHasher hasher, IPublisher publisher, TimeProvider time, ILogger<RegisterPlayerHandler> logger)
+    DirectorDbContext db,
+    PasswordHasher hasher,
+    IEphemeralStore store,
+    AuthSettings auth,
+    IPublisher publisher,
+    TimeProvider time,
+    ILogger<RegisterPlayerHandler> logger)
     : ICommandHandler<RegisterPlayerCommand, RegisterPlayerResult>
 {
+    private static readonly LogThrottle RefusalLog = new(TimeSpan.FromMinutes(1));
+
     public async ValueTask<RegisterPlayerResult> Handle(RegisterPlayerCommand command, CancellationToken cancellationToken)
     {
-        var key = NormalizedKey.For(command.Username);
-        if (await db.Players.AnyAsync(p => p.UsernameKey == key, cancellationToken))
+        if (command.ClientAddress is { } address
+            && !await store.TryReserveAsync("director:registrations:address:" + address, auth.MaxRegistrationsPerAddress, auth.RegistrationWindow, cancellationToken))
+        {
+            if (RefusalLog.ShouldLog(address, out var suppressed))
+            {
+                Log.RegistrationThrottled(logger, address, suppressed);
+            }
+
+            return new RegisterPlayerResult(RegisterPlayerError.TooManyRegistrations, string.Empty);
+        }
+
+        // Hash first, whatever the name: "taken" must cost what a new account costs (no enumeration by timing).
+        var passwordHash = await hasher.HashAsync(command.Password, cancellationToken);
+        var key = UsernameKey.For(command.Username);
+        var legacy = UsernameKey.Legacy(command.Username);
+        if (await db.Players.AnyAsync(p => p.UsernameKey == key || p.UsernameKey == legacy, cancellationToken))
         {
             return new RegisterPlayerResult(RegisterPlayerError.UsernameTaken, string.Empty);
         }
 
-        var player = PlayerIdentity.NewLocal(
-            command.Username, PlayerIdentity.PlayerRole, await hasher.HashAsync(command.Password, cancellationToken), time.GetUtcNow().UtcDateTime);
+        var player = PlayerIdentity.NewLocal(command.Username, PlayerIdentity.PlayerRole, passwordHash, time.GetUtcNow().UtcDateTime);
         db.Players.Add(player);
         try
         {
@@ -91,7 +120,7 @@ internal sealed class RegisterPlayerHandler(
         {
             // Lost a race with a concurrent registration of the same name: the unique index decided.
             db.ChangeTracker.Clear();
-            if (await db.Players.AnyAsync(p => p.UsernameKey == key, cancellationToken))
+            if (await db.Players.AnyAsync(p => p.UsernameKey == key || p.UsernameKey == legacy, cancellationToken))
             {
                 return new RegisterPlayerResult(RegisterPlayerError.UsernameTaken, string.Empty);
             }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Redwood.Director.Contracts;
 using Redwood.Director.Domain;
 using Redwood.Director.Persistence;
+using Redwood.SocketIO.Diagnostics;
 
 namespace Redwood.Director.Features.Realms;
 
@@ -44,7 +45,7 @@ internal sealed class ConsumeRealmHandoffTokenHandler(
             : null;
         if (player is null)
         {
-            Log.HandoffTokenRefused(logger, request.PlayerId, request.RealmId, error == HandoffTokenError.None ? HandoffTokenError.InvalidToken : error);
+            Log.HandoffTokenRefused(logger, LogText.Clip(request.PlayerId)!, LogText.Clip(request.RealmId)!, error == HandoffTokenError.None ? HandoffTokenError.InvalidToken : error);
             return new ConsumeRealmHandoffTokenReply(error == HandoffTokenError.None ? HandoffTokenError.InvalidToken : error, null, 0, null);
         }
 

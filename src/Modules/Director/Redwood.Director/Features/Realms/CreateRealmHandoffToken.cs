@@ -44,6 +44,17 @@ internal sealed class CreateRealmHandoffTokenHandler(
         var now = time.GetUtcNow().UtcDateTime;
         await db.RealmHandoffTokens.Where(t => t.PlayerId == command.PlayerId && (t.ExpiresAt < now || t.ConsumedAt != null))
             .ExecuteDeleteAsync(cancellationToken);
+
+        // At most MaxOutstandingHandoffTokens unused tokens per player: minting one more retires the oldest, so a
+        // flood of mints costs rows, not an unbounded table.
+        var keep = settings.MaxOutstandingHandoffTokens - 1;
+        var outstanding = await db.RealmHandoffTokens.Where(t => t.PlayerId == command.PlayerId)
+            .OrderByDescending(t => t.CreatedAt).Select(t => t.TokenHash).Skip(keep).ToListAsync(cancellationToken);
+        if (outstanding.Count > 0)
+        {
+            await db.RealmHandoffTokens.Where(t => outstanding.Contains(t.TokenHash)).ExecuteDeleteAsync(cancellationToken);
+        }
+
         var token = SecretToken.New();
         db.RealmHandoffTokens.Add(new RealmHandoffToken
         {

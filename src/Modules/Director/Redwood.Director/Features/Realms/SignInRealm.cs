@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Redwood.Director.Contracts;
 using Redwood.Director.Domain;
 using Redwood.Director.Persistence;
+using Redwood.SocketIO.Diagnostics;
 
 namespace Redwood.Director.Features.Realms;
 
@@ -32,13 +33,13 @@ internal sealed class SignInRealmHandler(
         var configured = settings.Realms.FirstOrDefault(r => r.Id == request.RealmId);
         if (configured is null)
         {
-            Log.RealmSignInRefused(logger, request.RealmId, SignInRealmError.UnknownRealm);
+            Log.RealmSignInRefused(logger, LogText.Clip(request.RealmId)!, SignInRealmError.UnknownRealm);
             return new SignInRealmReply(SignInRealmError.UnknownRealm);
         }
 
         if (!SecretToken.FixedTimeEquals(configured.Secret, request.Secret))
         {
-            Log.RealmSignInRefused(logger, request.RealmId, SignInRealmError.WrongSecret);
+            Log.RealmSignInRefused(logger, LogText.Clip(request.RealmId)!, SignInRealmError.WrongSecret);
             return new SignInRealmReply(SignInRealmError.WrongSecret);
         }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +6,7 @@ using Redwood.Director.Contracts;
 using Redwood.Director.Domain;
 using Redwood.Director.Persistence;
 using Redwood.SharedKernel.Ephemeral;
-using Redwood.SharedKernel.Persistence;
+using Redwood.SharedKernel.Text;
 
 namespace Redwood.Director.Features.Sessions;
 
@@ -28,6 +27,7 @@ internal enum LogInError
     UnknownProvider,
     ProviderNotAllowed,
     ProviderNotConfigured,
+    InvalidName,
 }
 
 /// <param name="SessionFamily">The session family the new token belongs to; logout revokes that family.</param>
@@ -54,6 +54,7 @@ internal sealed class LogInPlayerHandler(
     DirectorSettings settings,
     PasswordHasher hasher,
     JwtIdentityReader jwt,
+    LoginLimiter limiter,
     IEphemeralStore store,
     IPublisher publisher,
     TimeProvider time,
@@ -69,23 +70,47 @@ internal sealed class LogInPlayerHandler(
             return LogInPlayerResult.Failed(LogInError.UnknownProvider);
         }
 
-        var userKey = provider == LoginProviders.Local ? "director:login-failures:user:" + NormalizedKey.For(command.Username) : null;
-        var addressKey = command.ClientAddress is { } address ? "director:login-failures:address:" + address : null;
-        if (await IsOverLimitAsync(userKey, Auth.MaxFailedLoginsPerUsername, cancellationToken)
-            || await IsOverLimitAsync(addressKey, Auth.MaxFailedLoginsPerAddress, cancellationToken))
+        var now = time.GetUtcNow().UtcDateTime;
+
+        // A session token first, outside every failure limit: it costs no hash, cannot be guessed, and is what the
+        // plugin's auto-login and reconnect send (with the player id as username), so nobody can lock it out.
+        var attempt = provider == LoginProviders.Local ? await TokenLoginAsync(command, now, cancellationToken) : null;
+        if (attempt is null)
         {
-            Log.LoginThrottled(logger, provider, command.ClientAddress);
-            return LogInPlayerResult.Failed(LogInError.TooManyAttempts);
+            var account = provider == LoginProviders.Local ? UsernameKey.For(command.Username) : null;
+            var reservation = await limiter.TryReserveAsync(account, command.ClientAddress, cancellationToken);
+            if (reservation is null)
+            {
+                if (limiter.ShouldLogRefusal(command.ClientAddress, out var suppressed))
+                {
+                    Log.LoginThrottled(logger, provider, command.ClientAddress, suppressed);
+                }
+
+                return LogInPlayerResult.Failed(LogInError.TooManyAttempts);
+            }
+
+            try
+            {
+                attempt = provider == LoginProviders.Jwt
+                    ? await JwtLoginAsync(command, now, cancellationToken)
+                    : await PasswordLoginAsync(command, now, cancellationToken);
+            }
+            catch
+            {
+                // The check never finished (the client left, the server is busy or failing): it was no guess.
+                await limiter.ReleaseAsync(reservation);
+                throw;
+            }
+
+            if (attempt.Error == LogInError.None)
+            {
+                await limiter.ReleaseAsync(reservation);
+            }
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var (error, player, family, method) = provider == LoginProviders.Jwt
-            ? await JwtLoginAsync(command, now, cancellationToken)
-            : await LocalLoginAsync(command, now, cancellationToken);
+        var (error, player, family, method) = attempt;
         if (error != LogInError.None || player is null)
         {
-            await CountFailureAsync(userKey, cancellationToken);
-            await CountFailureAsync(addressKey, cancellationToken);
             Log.LoginFailed(logger, provider, error, command.ClientAddress);
             return LogInPlayerResult.Failed(error);
         }
@@ -102,41 +127,73 @@ internal sealed class LogInPlayerHandler(
             ExpiresAt = now + Auth.SessionLifetime,
         });
         await db.SaveChangesAsync(cancellationToken);
+        if (player.UsernameKey is { } usernameKey)
+        {
+            await limiter.RememberAsync(usernameKey, command.ClientAddress, cancellationToken);
+        }
 
         Log.PlayerLoggedIn(logger, player.Id, provider, method, command.ClientAddress);
         return new LogInPlayerResult(LogInError.None, player.Id, token, player.Nickname, sessionFamily);
     }
 
-    private async Task<Attempt> LocalLoginAsync(LogInPlayerCommand command, DateTime now, CancellationToken cancellationToken)
+    private async Task<Attempt?> TokenLoginAsync(LogInPlayerCommand command, DateTime now, CancellationToken cancellationToken)
     {
-        // A session token first: the plugin's auto-login and reconnect send one (with the player id as username).
         var session = SecretToken.IsWellFormed(command.Secret)
             ? await db.Sessions.FirstOrDefaultAsync(s => s.TokenHash == SecretToken.Hash(command.Secret), cancellationToken)
             : null;
-        if (session is { RevokedAt: null } && session.ExpiresAt > now)
+        if (session is not { RevokedAt: null })
         {
-            var owner = await db.Players.FirstOrDefaultAsync(p => p.Id == session.PlayerId, cancellationToken);
-            if (owner is not null && IsNamedBy(owner, command.Username))
-            {
-                // Rotation: the presented token stays valid only for the grace period, so a request racing the
-                // reconnect with the old token still works.
-                var graceEnd = now + Auth.TokenRotationGrace;
-                if (session.ExpiresAt > graceEnd)
-                {
-                    session.ExpiresAt = graceEnd;
-                }
-
-                return new Attempt(LogInError.None, owner, session.FamilyId, "token");
-            }
+            return null;
         }
 
+        var owner = await db.Players.FirstOrDefaultAsync(p => p.Id == session.PlayerId, cancellationToken);
+        if (owner is null || !IsNamedBy(owner, command.Username))
+        {
+            return null;
+        }
+
+        var rotatedOut = await db.Sessions.AnyAsync(s => s.FamilyId == session.FamilyId && s.CreatedAt > session.CreatedAt, cancellationToken);
+        if (!rotatedOut)
+        {
+            if (session.ExpiresAt <= now)
+            {
+                return null;
+            }
+
+            // Rotation: the presented token stays valid only for the grace period, so a client that lost the answer
+            // (or a request racing the reconnect) can still use it once.
+            var graceEnd = now + Auth.TokenRotationGrace;
+            if (session.ExpiresAt > graceEnd)
+            {
+                session.ExpiresAt = graceEnd;
+            }
+
+            return new Attempt(LogInError.None, owner, session.FamilyId, "token");
+        }
+
+        // A rotated-out token is accepted once more inside its grace; any further use, or a use after the grace,
+        // means two parties hold the family's tokens: end the family (RFC 9700 refresh-token reuse detection).
+        if (session.ExpiresAt > now
+            && await store.SetIfAbsentAsync("director:grace-used:" + session.Id, "1", Auth.TokenRotationGrace, cancellationToken))
+        {
+            return new Attempt(LogInError.None, owner, session.FamilyId, "token (grace)");
+        }
+
+        await SessionFamilies.RevokeAsync(db, publisher, owner.Id, session.FamilyId, now, cancellationToken);
+        Log.TokenReuseDetected(logger, owner.Id, command.ClientAddress);
+        return new Attempt(LogInError.InvalidCredentials, null, null, string.Empty);
+    }
+
+    private async Task<Attempt> PasswordLoginAsync(LogInPlayerCommand command, DateTime now, CancellationToken cancellationToken)
+    {
         if (!Auth.AllowedProviders.Contains(LoginProviders.Local))
         {
             return new Attempt(LogInError.ProviderNotAllowed, null, null, string.Empty);
         }
 
-        var key = NormalizedKey.For(command.Username);
-        var player = await db.Players.FirstOrDefaultAsync(p => p.UsernameKey == key, cancellationToken);
+        var key = UsernameKey.For(command.Username);
+        var legacy = UsernameKey.Legacy(command.Username);
+        var player = await db.Players.FirstOrDefaultAsync(p => p.UsernameKey == key || p.UsernameKey == legacy, cancellationToken);
         if (player?.PasswordHash is null)
         {
             await hasher.VerifyNothingAsync(command.Secret, cancellationToken);
@@ -178,6 +235,11 @@ internal sealed class LogInPlayerHandler(
         if (player is null)
         {
             var nickname = identity.Name ?? identity.Subject;
+            if (!DisplayText.IsAllowed(nickname))
+            {
+                return new Attempt(LogInError.InvalidName, null, null, string.Empty);
+            }
+
             player = new PlayerIdentity
             {
                 Id = PlayerIdentity.NewId(),
@@ -211,19 +273,8 @@ internal sealed class LogInPlayerHandler(
 
     /// <summary>A token login names its player by username or by id; identities without a username accept any name.</summary>
     private static bool IsNamedBy(PlayerIdentity player, string username) =>
-        player.Id == username || player.UsernameKey is null || player.UsernameKey == NormalizedKey.For(username);
-
-    private async Task<bool> IsOverLimitAsync(string? key, int limit, CancellationToken cancellationToken) =>
-        key is not null && await store.GetAsync(key, cancellationToken) is { } raw
-        && long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) && count >= limit;
-
-    private async Task CountFailureAsync(string? key, CancellationToken cancellationToken)
-    {
-        if (key is not null)
-        {
-            await store.IncrementAsync(key, Auth.FailedLoginWindow, cancellationToken);
-        }
-    }
+        player.Id == username || player.UsernameKey is null
+        || player.UsernameKey == UsernameKey.For(username) || player.UsernameKey == UsernameKey.Legacy(username);
 
     private sealed record Attempt(LogInError Error, PlayerIdentity? Player, string? Family, string Method);
 }

@@ -21,6 +21,7 @@ internal enum CreateCharacterError
     NameTaken,
     TooManyCharacters,
     TooLarge,
+    TooManyStored,
 }
 
 internal sealed record CreateCharacterResult(CreateCharacterError Error, CharacterSnapshot? Character);
@@ -56,6 +57,12 @@ internal sealed class CreateCharacterHandler(
         if (active >= settings.Characters.MaxPerPlayer)
         {
             return new CreateCharacterResult(CreateCharacterError.TooManyCharacters, null);
+        }
+
+        // Archived characters stay stored until purged, so create-archive-repeat must hit a limit too.
+        if (await db.Characters.CountAsync(c => c.PlayerId == command.PlayerId, cancellationToken) >= settings.Characters.MaxStoredPerPlayer)
+        {
+            return new CreateCharacterResult(CreateCharacterError.TooManyStored, null);
         }
 
         if (await db.Characters.AnyAsync(c => c.NameKey == key, cancellationToken))

@@ -38,6 +38,7 @@ internal enum CreateProxyError
     NotAdmin,
     ShortCodeTaken,
     CharacterNotFound,
+    TooManyProxies,
 }
 
 internal sealed record CreateProxyResult(CreateProxyError Error, string? ProxyReference);
@@ -59,7 +60,7 @@ internal sealed partial class CreateProxyValidator : AbstractValidator<CreatePro
         When(c => !string.IsNullOrEmpty(c.ShortCode), () =>
             RuleFor(c => c.ShortCode).Matches(ShortCodePattern())
                 .WithMessage("shortCode must be 4 to 16 letters or digits"));
-        RuleFor(c => c.Data).JsonObject("data", settings.Characters.MaxFieldBytes);
+        RuleFor(c => c.Data).JsonObject("data", Math.Min(settings.Proxies.MaxDataBytes, settings.Characters.MaxFieldBytes));
     }
 
     [GeneratedRegex("^[A-Za-z0-9]{4,16}$")]
@@ -86,6 +87,14 @@ internal sealed class CreateProxyHandler(
                 c => c.Id == command.JoinCharacterId && c.PlayerId == command.PlayerId && c.ArchivedAt == null, cancellationToken))
         {
             return new CreateProxyResult(CreateProxyError.CharacterNotFound, null);
+        }
+
+        // Admins are exempt: start-on-boot proxies are configuration, not a player's lobbies.
+        if (command.CallerRole != AdminRole
+            && await db.Proxies.CountAsync(p => p.OwnerPlayerId == command.PlayerId && p.EndedAt == null, cancellationToken)
+                >= settings.Proxies.MaxActivePerPlayer)
+        {
+            return new CreateProxyResult(CreateProxyError.TooManyProxies, null);
         }
 
         var requestedCode = string.IsNullOrEmpty(command.ShortCode) ? null : command.ShortCode.ToUpperInvariant();

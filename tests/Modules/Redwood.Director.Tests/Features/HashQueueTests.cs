@@ -1,0 +1,95 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Redwood.Director.Domain;
+using Redwood.Testing;
+
+namespace Redwood.Director.Tests.Features;
+
+public sealed class HashQueueTests
+{
+    private static readonly (string, string?)[] Slow =
+    [
+        ("Redwood:Director:Auth:Pbkdf2Iterations", "100000"),
+        ("Redwood:Director:Auth:HashConcurrency", "1"),
+        ("Redwood:Director:Auth:HashQueueLimit", "2"),
+        ("Redwood:Director:Auth:MaxFailedLoginsPerUsername", "100000"),
+        ("Redwood:Director:Auth:MaxFailedLoginsPerAddress", "100000"),
+    ];
+
+    [Fact]
+    public async Task Logins_beyond_the_queue_are_answered_busy_at_once_and_nothing_logs_an_error()
+    {
+        await using var app = await DirectorApp.StartAsync(TestDatabase.Sqlite, Slow);
+        var username = DirectorApp.NewUsername();
+        await using (var owner = await app.ConnectAsync())
+        {
+            Assert.Equal(string.Empty, (await owner.RegisterAsync(username)).Str("error"));
+        }
+
+        var sockets = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => app.ConnectAsync()));
+        try
+        {
+            var answers = await Task.WhenAll(sockets.Select(s => s.LoginAsync(username, DirectorApp.Password)));
+
+            var errors = answers.Select(a => a.Str("error")).ToList();
+            Assert.Contains(PasswordHasher.BusyMessage, errors);
+            Assert.Contains(string.Empty, errors);
+            Assert.All(errors, e => Assert.True(e.Length == 0 || e == PasswordHasher.BusyMessage, e));
+            Assert.Empty(app.Logs.AtLeast(LogLevel.Error));
+            Assert.Single(app.Logs.Entries, e => e.Id.Id == 1017);
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                await socket.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Work_for_a_client_that_left_is_dropped_before_hashing_and_not_logged_as_an_error()
+    {
+        await using var app = await DirectorApp.StartAsync(TestDatabase.Sqlite, [.. Slow, ("Redwood:Director:Auth:HashQueueLimit", "100")]);
+        var hasher = app.Services.GetRequiredService<PasswordHasher>();
+        var username = DirectorApp.NewUsername();
+        await using (var owner = await app.ConnectAsync())
+        {
+            Assert.Equal(string.Empty, (await owner.RegisterAsync(username)).Str("error"));
+        }
+
+        var before = hasher.Computed;
+        var sockets = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => app.ConnectAsync()));
+        foreach (var socket in sockets)
+        {
+            await socket.EmitAsync("player:login:username", new { username, secret = DirectorApp.Password, provider = "local" });
+        }
+
+        await Eventually.True(() => Task.FromResult(hasher.Pending >= 10), TimeSpan.FromSeconds(10), "logins queued");
+        foreach (var socket in sockets)
+        {
+            await socket.DisposeAsync();
+        }
+
+        await Eventually.True(() => Task.FromResult(hasher.Pending == 0), TimeSpan.FromSeconds(15), "queue drained");
+        Assert.InRange(hasher.Computed - before, 1, 15);
+        Assert.Empty(app.Logs.AtLeast(LogLevel.Error));
+    }
+}
+
+public sealed class HasherShutdownTests
+{
+    [Fact]
+    public async Task Disposing_the_hasher_lets_a_running_hash_finish()
+    {
+        var settings = new AuthSettings(300_000, 64, 1, 3, 32, "_.-", 8, 128, false, false, TimeSpan.FromDays(30), TimeSpan.FromMinutes(1),
+            TimeSpan.FromHours(1), 10, 50, TimeSpan.FromMinutes(5), ["local"], new JwtSettings(null, "sub", null, null), HashQueueLimit: 4);
+        var hasher = new PasswordHasher(settings);
+        var running = Task.Run(() => hasher.HashAsync("correct horse", CancellationToken.None));
+        await Eventually.True(() => Task.FromResult(hasher.Pending > 0), TimeSpan.FromSeconds(5), "hash started");
+
+        hasher.Dispose();
+
+        Assert.StartsWith("pbkdf2-sha512$300000$", await running);
+    }
+}

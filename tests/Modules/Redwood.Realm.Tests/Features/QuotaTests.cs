@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.Json;
+using Redwood.Realm.Tests.Support;
+using Redwood.Testing;
+
+namespace Redwood.Realm.Tests.Features;
+
+/// <summary>What one player may store or make every other player download.</summary>
+public sealed class QuotaTests
+{
+    [Fact]
+    public async Task A_player_may_hold_five_active_proxies_with_at_most_16_KB_of_data()
+    {
+        await using var app = await RealmTestHost.StartAsync(TestDatabase.Sqlite);
+        await using var player = await SignedInAsync(app);
+
+        for (var i = 0; i < 5; i++)
+        {
+            Ack.Succeeded(await CreateProxyAsync(player, new { name = Names.Unique("P"), @public = true, data = new { blob = new string('x', 15_000) } }));
+        }
+
+        Assert.Equal("You already have the maximum of 5 active proxies", Ack.Error(await CreateProxyAsync(player, new { name = "Sixth", @public = true })));
+        await using var other = await SignedInAsync(app);
+        Assert.Equal("data is too large (at most 16384 bytes)",
+            Ack.Error(await CreateProxyAsync(other, new { name = "Big", @public = true, data = new { blob = new string('x', 200_000) } })));
+    }
+
+    [Fact]
+    public async Task Lists_are_bounded_in_count_and_bytes_and_always_carry_the_referenced_private_proxies()
+    {
+        await using var app = await RealmTestHost.StartAsync(TestDatabase.Sqlite, new Dictionary<string, string?>
+        {
+            ["Redwood:Realm:Proxies:MaxListed"] = "6",
+            ["Redwood:Realm:Proxies:MaxListBytes"] = "40000",
+        });
+        await using var owner = await SignedInAsync(app);
+        var code = (await CreateProxyAsync(owner, new { name = Names.Unique("Private"), @public = false })).GetProperty("proxyReference").GetString()!;
+        for (var creator = 0; creator < 3; creator++)
+        {
+            await using var player = await SignedInAsync(app);
+            for (var i = 0; i < 4; i++)
+            {
+                Ack.Succeeded(await CreateProxyAsync(player, new { name = Names.Unique("Pub"), @public = true, data = new { blob = new string('y', 9_000) } }));
+            }
+        }
+
+        await using var viewer = await SignedInAsync(app);
+        var first = await ListAsync(viewer, code);
+        var second = await ListAsync(viewer, code);
+
+        var proxies = first.GetProperty("proxies").EnumerateArray().ToList();
+        Assert.InRange(proxies.Count, 2, 6);
+        Assert.InRange(Encoding.UTF8.GetByteCount(first.GetRawText()), 1, 48_000);
+        Assert.Contains(proxies, p => p.GetProperty("shortCode").GetString() == code);
+        Assert.Equal(Ids(first), Ids(second));
+        var created = proxies.Select(p => p.GetProperty("createdAt").GetString()!).ToList();
+        Assert.Equal(created.Order(StringComparer.Ordinal), created);
+    }
+
+    [Fact]
+    public async Task Archived_characters_count_towards_the_stored_limit()
+    {
+        await using var app = await RealmTestHost.StartAsync(TestDatabase.Sqlite, new Dictionary<string, string?>
+        {
+            ["Redwood:Realm:Characters:MaxPerPlayer"] = "2",
+            ["Redwood:Realm:Characters:MaxStoredPerPlayer"] = "4",
+        });
+        await using var player = await SignedInAsync(app);
+
+        var stored = 0;
+        string? error = null;
+        for (var i = 0; i < 10 && error is null; i++)
+        {
+            var ack = await player.Realm.RequestAsync("realm:characters:create", new { playerId = player.PlayerId, name = Names.Unique("C"), characterCreatorData = new { } });
+            if (ack.GetProperty("error").GetString() is { Length: > 0 } refused)
+            {
+                error = refused;
+            }
+            else
+            {
+                stored++;
+                var id = ack.GetProperty("character").GetProperty("id").GetString();
+                Ack.Succeeded(await player.Realm.RequestAsync("realm:characters:archive", new { id = player.PlayerId, characterId = id, archived = true }));
+            }
+        }
+
+        Assert.Equal(4, stored);
+        Assert.Equal("You already have the maximum of 4 stored characters (archived ones count until they are deleted)", error);
+    }
+
+    private static async Task<TestPlayer> SignedInAsync(RedwoodApp app)
+    {
+        var player = await TestPlayer.CreateAsync(app.Uri("director"));
+        await player.SignInAsync(app.Uri("realm"));
+        return player;
+    }
+
+    private static Task<JsonElement> ListAsync(TestPlayer player, string code) =>
+        player.Realm.RequestAsync("realm:servers:list-proxies", new { playerId = player.PlayerId, privateProxyReferences = new[] { code } });
+
+    private static List<string> Ids(JsonElement list) => [.. list.GetProperty("proxies").EnumerateArray().Select(p => p.GetProperty("id").GetString()!)];
+
+    private static Task<JsonElement> CreateProxyAsync(TestPlayer player, object overrides)
+    {
+        var payload = new Dictionary<string, object?>
+        {
+            ["playerId"] = player.PlayerId,
+            ["name"] = "Proxy",
+            ["region"] = "local",
+            ["modeId"] = "deathmatch",
+            ["public"] = true,
+        };
+        foreach (var property in JsonSerializer.SerializeToElement(overrides, new JsonSerializerOptions(JsonSerializerDefaults.Web)).EnumerateObject())
+        {
+            payload[property.Name] = property.Value;
+        }
+
+        return player.Realm.RequestAsync("realm:servers:create-proxy", payload);
+    }
+}
