@@ -10,6 +10,8 @@ namespace Redwood.IntegrationTests;
 /// </summary>
 public sealed class SplitMatchmakingTests
 {
+    private const string RealmSecret = "split-matchmaking-realm-secret-0123456789";
+
     [Fact]
     public async Task Ticket_updates_reach_players_whose_sockets_are_on_another_process_and_survive_a_matchmaking_restart()
     {
@@ -126,6 +128,12 @@ public sealed class SplitMatchmakingTests
         {
             ["Redwood:Redis:Configuration"] = TestEnvironment.Redis,
             ["Redwood:Redis:Prefix"] = prefix,
+            // Production refuses the shipped realm secret once Redis carries it between processes.
+            ["Redwood:Realm:Secret"] = RealmSecret,
+            ["Redwood:Director:Realms:0:Id"] = "default",
+            ["Redwood:Director:Realms:0:Name"] = "Default",
+            ["Redwood:Director:Realms:0:Uri"] = "ws://localhost:3011",
+            ["Redwood:Director:Realms:0:Secret"] = RealmSecret,
             ["Redwood:Matchmaking:ProcessInterval"] = "00:00:00.250",
             ["Redwood:Matchmaking:Profiles:0:Id"] = "duo",
             ["Redwood:Matchmaking:Profiles:0:Zones:0:Name"] = "arena",
