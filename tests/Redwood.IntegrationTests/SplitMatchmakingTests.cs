@@ -106,6 +106,52 @@ public sealed class SplitMatchmakingTests
         }
     }
 
+    [Fact]
+    public async Task A_match_found_while_no_realm_process_runs_is_allocated_by_the_next_realm_process()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
+        var frontendSettings = Settings(prefix, new()
+        {
+            ["Redwood:Modules:Matchmaking:Enabled"] = "false",
+            ["Redwood:Persistence:Provider"] = "Postgres",
+            ["ConnectionStrings:Redwood"] = await TestEnvironment.CreatePostgresDatabaseAsync(),
+            ["Redwood:Director:Auth:Pbkdf2Iterations"] = "1",
+        });
+        var matchmakingSettings = Settings(prefix, new()
+        {
+            ["Redwood:Modules:Director:Enabled"] = "false",
+            ["Redwood:Modules:Realm:Enabled"] = "false",
+            ["Redwood:Modules:Sidecar:Enabled"] = "false",
+            // Slow ticks: the match is made after the only realm process is gone.
+            ["Redwood:Matchmaking:ProcessInterval"] = "00:00:06",
+        });
+        var frontends = await RedwoodProcess.StartAsync(frontendSettings);
+        await using var matchmaking = await RedwoodProcess.StartAsync(matchmakingSettings);
+        try
+        {
+            var a = await SignedInPlayerWithCharacterAsync(frontends);
+            var b = await SignedInPlayerWithCharacterAsync(frontends);
+            Assert.Equal(string.Empty, (await JoinAsync(a)).GetProperty("error").GetString());
+            Assert.Equal(string.Empty, (await JoinAsync(b)).GetProperty("error").GetString());
+            await frontends.DisposeAsync();
+            await Eventually.True(
+                () => Task.FromResult(matchmaking.Output.Contains("profile duo, region local, 2 player(s)", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(30),
+                "the match was made while no realm process ran");
+
+            // The work item waited in its stream; the next realm process takes it and allocates a server.
+            frontends = await RedwoodProcess.StartAsync(frontendSettings);
+            await Eventually.True(
+                () => Task.FromResult(frontends.Output.Contains("Allocating a server for match", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(30),
+                "the restarted realm process allocated the match");
+        }
+        finally
+        {
+            await frontends.DisposeAsync();
+        }
+    }
+
     private static async Task<List<string>> DrainAsync(PlayerClient realm)
     {
         var seen = new List<string>();

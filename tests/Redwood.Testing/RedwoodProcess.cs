@@ -14,6 +14,7 @@ public sealed partial class RedwoodProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly Dictionary<string, int> _ports = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _disposed;
 
     private RedwoodProcess(Process process) => _process = process;
 
@@ -128,6 +129,11 @@ public sealed partial class RedwoodProcess : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
