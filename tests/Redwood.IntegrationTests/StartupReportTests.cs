@@ -54,6 +54,11 @@ public sealed class StartupReportTests
             ["Redwood:Redis:Prefix"] = "t" + Guid.NewGuid().ToString("N")[..10] + ":",
             ["Redwood:Persistence:Provider"] = "Postgres",
             ["ConnectionStrings:Redwood"] = withPassword,
+            // Production refuses the shipped realm secret once Redis carries it between processes.
+            ["Redwood:Director:Realms:0:Id"] = "default",
+            ["Redwood:Director:Realms:0:Name"] = "Default",
+            ["Redwood:Director:Realms:0:Uri"] = "ws://localhost:3011",
+            ["Redwood:Director:Realms:0:Secret"] = "startup-report-realm-secret-0123456789",
         });
         var output = host.Output;
         var connection = new NpgsqlConnectionStringBuilder(database);

@@ -94,8 +94,6 @@ public sealed class RedwoodApp : IAsyncDisposable
             {
                 web.UseSetting(key, value);
             }
-
-            web.ConfigureLogging(logging => logging.AddProvider(logs));
         });
 
     private async Task WaitStartedAsync()

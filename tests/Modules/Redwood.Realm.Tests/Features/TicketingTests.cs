@@ -233,40 +233,31 @@ public abstract class TicketingTests(TicketingFixture fixture)
     [Fact]
     public async Task A_ticket_survives_a_reconnect_within_the_grace_period()
     {
-        await using var owner = await fixture.PlayerWithCharacterAsync();
         await using var a = await fixture.PlayerWithCharacterAsync();
-        var proxyId = await fixture.CreateQueueProxyAsync(owner);
-        Ack.Succeeded(await JoinQueue(a, proxyId, "town", null));
+        Ack.Succeeded(await JoinMatchmaking(a, "lonely", Local(0.01)));
 
         await a.Realm.DisposeAsync();
         await a.Player.SignInAsync(fixture.RealmUri);
         await Task.Delay(TimeSpan.FromSeconds(2));
 
-        Assert.Contains("already have an open ticket", Ack.Error(await JoinQueue(a, proxyId, "town", null)), StringComparison.Ordinal);
+        Assert.Contains("already have an open ticket", Ack.Error(await JoinMatchmaking(a, "lonely", Local(0.01))), StringComparison.Ordinal);
         Ack.Succeeded(await a.Realm.RequestAsync("realm:ticketing:leave", new { playerId = a.PlayerId }));
     }
 
     [Fact]
     public async Task A_ticket_ends_when_its_players_realm_socket_stays_gone_past_the_grace_period()
     {
-        await using var owner = await fixture.PlayerWithCharacterAsync();
         await using var a = await fixture.PlayerWithCharacterAsync();
-        var proxyId = await fixture.CreateQueueProxyAsync(owner);
-        Ack.Succeeded(await JoinQueue(a, proxyId, "town", null));
-        Assert.Contains("already have an open ticket", Ack.Error(await JoinQueue(a, proxyId, "town", null)), StringComparison.Ordinal);
+        Ack.Succeeded(await JoinMatchmaking(a, "lonely", Local(0.01)));
+        Assert.Contains("already have an open ticket", Ack.Error(await JoinMatchmaking(a, "lonely", Local(0.01))), StringComparison.Ordinal);
 
-        // Queue tickets never go stale and the admission is held for a minute: only the disconnect can end it.
-        // A sign-in within the grace keeps the ticket; staying away past it (1 s here) ends it.
+        // A sign-in within the grace keeps the ticket; staying away past it (1 s here, well below the stale time) ends it.
         await a.Realm.DisposeAsync();
-        await Task.Delay(TimeSpan.FromSeconds(4));
-        var again = await a.Player.SignInAsync(fixture.RealmUri);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await a.Player.SignInAsync(fixture.RealmUri);
 
-        Ack.Succeeded(await again.RequestAsync("realm:ticketing:join:queue", new
-        {
-            playerId = a.PlayerId, characterId = a.CharacterId,
-            data = new { proxyId, zoneName = "town", transferWholeParty = false, priorZoneName = (string?)null, shardName = (string?)null },
-        }));
-        Ack.Succeeded(await again.RequestAsync("realm:ticketing:leave", new { playerId = a.PlayerId }));
+        Ack.Succeeded(await JoinMatchmaking(a, "lonely", Local(0.01)));
+        Ack.Succeeded(await a.Realm.RequestAsync("realm:ticketing:leave", new { playerId = a.PlayerId }));
     }
 
     [Fact]
@@ -387,10 +378,15 @@ public abstract class TicketingFixture(TestDatabase database) : RealmFixture(dat
 
     protected override IDictionary<string, string?>? ExtraSettings()
     {
-        var settings = new Dictionary<string, string?>
+        // Game servers that never come up (an idle shell): matches and admissions stay unserved, as these tests need.
+        var settings = GameServerFixture.GameServerSettings("-c", "sleep 600", "placeholder");
+        settings["Redwood:GameServers:Local:Executable"] = "/bin/sh";
+        settings["Redwood:GameServers:ReadyTimeout"] = "00:02:00";
+        settings["Redwood:GameServers:StaleTimeout"] = "00:02:00";
+        foreach (var (key, value) in new Dictionary<string, string?>
         {
             ["Redwood:Matchmaking:ProcessInterval"] = "00:00:00.200",
-            ["Redwood:Matchmaking:TicketStaleTime"] = "00:00:04",
+            ["Redwood:Matchmaking:TicketStaleTime"] = "00:00:08",
             ["Redwood:Matchmaking:MaxWaitUntilShallowMatch"] = "00:00:01.500",
             ["Redwood:Matchmaking:UpdateInterval"] = "00:00:00.500",
             ["Redwood:Matchmaking:MaxPing"] = "0.3",
@@ -400,7 +396,11 @@ public abstract class TicketingFixture(TestDatabase database) : RealmFixture(dat
             ["Redwood:Realm:Regions:0:Name"] = "local",
             ["Redwood:Realm:Regions:1:Name"] = "eu",
             ["Redwood:Realm:Regions:1:Ping"] = "eu.ping.invalid",
-        };
+        })
+        {
+            settings[key] = value;
+        }
+
         var profiles = new (string Id, int Min, int Max)[] { ("duo", 2, 2), ("regional", 2, 2), ("trio", 2, 3), ("lonely", 2, 2), ("pair", 2, 2), ("unserved", 2, 2) };
         for (var i = 0; i < profiles.Length; i++)
         {
