@@ -1,8 +1,10 @@
 using BenchmarkDotNet.Running;
 using Redwood.Benchmarks.Characters;
+using Redwood.Benchmarks.GameServers;
 using Redwood.Benchmarks.Login;
 using Redwood.Benchmarks.Matchmaking;
 using Redwood.Benchmarks.SocketIO;
+using Redwood.Benchmarks.Walkthrough;
 
 return args.Length == 0 ? Usage() : args[0] switch
 {
@@ -11,6 +13,8 @@ return args.Length == 0 ? Usage() : args[0] switch
     "matcher" => MatcherBenchmark.Run(args[1..]),
     "tickets" => await TicketIngestBenchmark.RunAsync(args[1..]),
     "characters" => await CharacterEditBenchmark.RunAsync(args[1..]),
+    "players" => await ScriptedPlayers.RunAsync(args[1..]),
+    "jointokens" => await JoinTokenBenchmark.RunAsync(args[1..]),
     "micro" => RunMicro(args[1..]),
     _ => Usage(),
 };
@@ -34,5 +38,7 @@ static int Usage()
     Console.Error.WriteLine(TicketIngestBenchmark.Usage);
     Console.Error.WriteLine(CharacterEditBenchmark.Usage);
     Console.Error.WriteLine(BenchmarkHost.OptionsUsage);
+    Console.Error.WriteLine(ScriptedPlayers.Usage);
+    Console.Error.WriteLine(JoinTokenBenchmark.Usage);
     return 2;
 }

@@ -11,7 +11,8 @@ namespace Redwood.Benchmarks.Login;
 internal sealed class AckClient : IDisposable
 {
     private readonly ClientWebSocket _socket = new();
-    private readonly byte[] _buffer = new byte[16 * 1024];
+    private readonly byte[] _buffer = new byte[256 * 1024];
+    private readonly List<string> _events = [];
     private long _nextAck;
 
     /// <summary>Connects; <paramref name="withAuthObject"/> sends <c>40{}</c> as the plugin does on a realm socket.</summary>
@@ -52,6 +53,40 @@ internal sealed class AckClient : IDisposable
             else if (packet.StartsWith(prefix, StringComparison.Ordinal) && packet.Length > prefix.Length && packet[prefix.Length] == '[')
             {
                 return packet[prefix.Length..];
+            }
+            else if (packet.StartsWith("42[", StringComparison.Ordinal))
+            {
+                _events.Add(packet[2..]);
+            }
+        }
+    }
+
+    /// <summary>Emits <paramref name="eventName"/> without an ack.</summary>
+    public Task EmitAsync(string eventName, string payloadJson, CancellationToken cancellationToken) =>
+        SendAsync($"42[\"{eventName}\",{payloadJson}]", cancellationToken);
+
+    /// <summary>Waits for a push of <paramref name="eventName"/> (kept if it arrived while waiting for an ack); returns its argument list text.</summary>
+    public async Task<string> NextEventAsync(string eventName, CancellationToken cancellationToken)
+    {
+        var prefix = $"[\"{eventName}\"";
+        while (true)
+        {
+            var index = _events.FindIndex(e => e.StartsWith(prefix, StringComparison.Ordinal));
+            if (index >= 0)
+            {
+                var found = _events[index];
+                _events.RemoveAt(index);
+                return found;
+            }
+
+            var packet = await ReceiveAsync(cancellationToken);
+            if (packet == "2")
+            {
+                await SendAsync("3", cancellationToken);
+            }
+            else if (packet.StartsWith("42[", StringComparison.Ordinal))
+            {
+                _events.Add(packet[2..]);
             }
         }
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Redwood.Realm.Features.Characters;
+using Redwood.Realm.GameServers;
 using Redwood.Realm.Integrations;
 using Redwood.Realm.Persistence;
 using Redwood.Realm.Transport;
@@ -31,6 +32,15 @@ public sealed class RealmModule : IModule
         services.AddSingleton<RealmEndpoint>();
         services.AddModuleDbContext<RealmDbContext, SqliteRealmDbContext, PostgresRealmDbContext>(configuration, settings.StoreName);
         services.AddValidatorsFromAssemblyContaining<RealmModule>(includeInternalTypes: true);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => GameProfiles.Read(configuration));
+        services.AddSingleton(GameServerSettings.Read(configuration));
+        services.AddSingleton<LocalGameServerProvider>();
+        services.AddSingleton<IGameServerProvider>(sp => sp.GetRequiredService<LocalGameServerProvider>());
+        services.AddSingleton<AllocationJobs>();
+        services.AddSingleton<AllocationClaims>();
+        services.AddSingleton<GameServerAllocator>();
+        services.AddSingleton<GameServerLifecycle>();
     }
 
     /// <inheritdoc />
@@ -40,6 +50,11 @@ public sealed class RealmModule : IModule
         services.AddHostedService<RealmFrontend>();
         services.AddHostedService<DirectorSignInService>();
         services.AddHostedService<ArchivedCharacterPurger>();
+
+        // Registered after the frontend: stopped before it, so allocations end and every game server is killed first.
+        services.AddHostedService(sp => sp.GetRequiredService<LocalGameServerProvider>());
+        services.AddHostedService(sp => sp.GetRequiredService<AllocationJobs>());
+        services.AddHostedService<GameServerMonitor>();
     }
 
     /// <inheritdoc />

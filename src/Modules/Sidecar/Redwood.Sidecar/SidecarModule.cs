@@ -2,12 +2,14 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Redwood.SharedKernel;
+using Redwood.Sidecar.Transport;
 
 namespace Redwood.Sidecar;
 
 /// <summary>
-/// The Sidecar module entry. It owns no features yet: the module slot, its flag and its contracts assembly exist so
-/// deployments and architecture rules already cover it.
+/// The Sidecar module: the Socket.IO server each game server talks to (§2.3), one listener per local game server on its
+/// sidecar port. It keeps no data: lifecycle, join tokens and saves go to the Realm through contracts, so it can run in
+/// another process.
 /// </summary>
 public sealed class SidecarModule : IModule
 {
@@ -17,12 +19,13 @@ public sealed class SidecarModule : IModule
     /// <inheritdoc />
     public static void AddServices(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(SidecarSettings.Read(configuration));
+        services.AddSingleton<SidecarServers>();
     }
 
     /// <inheritdoc />
-    public static void AddRuntime(IServiceCollection services, IConfiguration configuration)
-    {
-    }
+    public static void AddRuntime(IServiceCollection services, IConfiguration configuration) =>
+        services.AddHostedService(sp => sp.GetRequiredService<SidecarServers>());
 
     /// <inheritdoc />
     public static void MapEndpoints(IEndpointRouteBuilder endpoints)

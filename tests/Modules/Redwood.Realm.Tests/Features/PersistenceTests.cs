@@ -28,7 +28,7 @@ public sealed class PersistenceTests
             .Where(p => p.FindAnnotation(RealmDbContext.JsonAnnotation) is not null)
             .ToList();
 
-        Assert.Equal(10, json.Count);
+        Assert.Equal(14, json.Count);
         Assert.All(json, p => Assert.Equal("jsonb", p.GetColumnType()));
     }
 }

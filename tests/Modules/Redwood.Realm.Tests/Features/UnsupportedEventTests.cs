@@ -22,8 +22,6 @@ public sealed class UnsupportedEventTests(SqliteRealm fixture) : IClassFixture<S
         { "realm:parties:promote", "{}" },
         { "realm:parties:kick", "{}" },
         { "realm:parties:set", """{"party":null}""" },
-        { "realm:servers:join-proxy", """{"connectionUri":"","token":""}""" },
-        { "realm:servers:stop-proxy", "{}" },
     };
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Linq.Expressions;
 
 namespace Redwood.Realm.Domain;
 
-/// <summary>A listable world or session (§4.5); servers, collections and joining come with the game-server work.</summary>
+/// <summary>A listable world or session (§4.5); its servers live in <see cref="GameServerCollection"/>s.</summary>
 internal sealed class GameServerProxy
 {
     public required string Id { get; init; }
@@ -51,6 +51,9 @@ internal sealed class GameServerProxy
     public int CurrentPlayers { get; set; }
 
     public string? ActiveCollectionId { get; set; }
+
+    /// <summary>World data saved by its game servers (<c>persistence:update-zone</c> <c>data</c>).</summary>
+    public string WorldData { get; set; } = Character.EmptyObject;
 }
 
 /// <summary>A proxy as listed to players.</summary>

@@ -6,7 +6,7 @@ using Redwood.Realm.Domain;
 namespace Redwood.Realm.Persistence;
 
 /// <summary>
-/// The realm store: characters, proxies and global data. Provider subclasses carry the migrations; no default schema,
+/// The realm store: characters, proxies, game servers, join tokens and global data. Provider subclasses carry the migrations; no default schema,
 /// because the schema (<c>realm_&lt;id&gt;</c>) comes from the connection's search path.
 /// </summary>
 internal abstract class RealmDbContext(DbContextOptions options) : DbContext(options)
@@ -19,6 +19,20 @@ internal abstract class RealmDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<GameServerProxy> Proxies => Set<GameServerProxy>();
 
     public DbSet<GlobalDataVersion> GlobalData => Set<GlobalDataVersion>();
+
+    public DbSet<GameServerContainer> Containers => Set<GameServerContainer>();
+
+    public DbSet<GameServerCollection> Collections => Set<GameServerCollection>();
+
+    public DbSet<GameServerInstance> Instances => Set<GameServerInstance>();
+
+    public DbSet<JoinToken> JoinTokens => Set<JoinToken>();
+
+    public DbSet<AllocationClaim> AllocationClaims => Set<AllocationClaim>();
+
+    public DbSet<RealmPlayer> Players => Set<RealmPlayer>();
+
+    public DbSet<ZoneData> ZoneData => Set<ZoneData>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -67,6 +81,88 @@ internal abstract class RealmDbContext(DbContextOptions options) : DbContext(opt
             proxy.HasIndex(p => p.ShortCode).IsUnique();
             proxy.HasIndex(p => new { p.Public, p.EndedAt });
             Json(proxy.Property(p => p.Data));
+            Json(proxy.Property(p => p.WorldData));
+        });
+
+        modelBuilder.Entity<GameServerContainer>(container =>
+        {
+            container.ToTable("game_server_containers");
+            container.HasKey(c => c.Id);
+            container.Property(c => c.Id).HasMaxLength(32);
+            container.Property(c => c.Provider).HasMaxLength(32);
+            container.Property(c => c.ProviderId).HasMaxLength(128);
+            container.Property(c => c.Connection).HasMaxLength(256);
+            container.Property(c => c.ReportedState).HasMaxLength(32);
+            container.Property(c => c.InstanceId).HasMaxLength(32);
+            container.HasIndex(c => c.EndedAt);
+        });
+
+        modelBuilder.Entity<GameServerCollection>(collection =>
+        {
+            collection.ToTable("game_server_collections");
+            collection.HasKey(c => c.Id);
+            collection.Property(c => c.Id).HasMaxLength(32);
+            collection.Property(c => c.ProxyId).HasMaxLength(32);
+            collection.HasIndex(c => new { c.ProxyId, c.EndedAt });
+        });
+
+        modelBuilder.Entity<GameServerInstance>(instance =>
+        {
+            instance.ToTable("game_server_instances");
+            instance.HasKey(i => i.Id);
+            instance.Property(i => i.Id).HasMaxLength(32);
+            instance.Property(i => i.CollectionId).HasMaxLength(32);
+            instance.Property(i => i.ProxyId).HasMaxLength(32);
+            instance.Property(i => i.ZoneName).HasMaxLength(64);
+            instance.Property(i => i.ShardName).HasMaxLength(64);
+            instance.Property(i => i.Channel).HasMaxLength(130);
+            instance.Property(i => i.ContainerId).HasMaxLength(32);
+            instance.Property(i => i.ProviderId).HasMaxLength(128);
+            instance.Property(i => i.Connection).HasMaxLength(256);
+            instance.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
+            instance.Property(i => i.LoadRequestId).HasMaxLength(32);
+            instance.Property(i => i.MapId).HasMaxLength(128);
+            instance.HasIndex(i => new { i.ProxyId, i.ZoneName, i.EndedAt });
+            instance.HasIndex(i => i.CollectionId);
+        });
+
+        modelBuilder.Entity<JoinToken>(token =>
+        {
+            token.ToTable("join_tokens");
+            token.HasKey(t => t.TokenHash);
+            token.Property(t => t.TokenHash).HasMaxLength(64);
+            token.Property(t => t.PlayerId).HasMaxLength(64);
+            token.Property(t => t.CharacterId).HasMaxLength(64);
+            token.Property(t => t.InstanceId).HasMaxLength(32);
+            token.HasIndex(t => new { t.InstanceId, t.UsedAt, t.ExpiresAt });
+            token.HasIndex(t => t.ExpiresAt);
+        });
+
+        modelBuilder.Entity<AllocationClaim>(claim =>
+        {
+            claim.ToTable("allocation_claims");
+            claim.HasKey(c => c.Key);
+            claim.Property(c => c.Key).HasMaxLength(160);
+            claim.Property(c => c.Outcome).HasMaxLength(512);
+        });
+
+        modelBuilder.Entity<RealmPlayer>(player =>
+        {
+            player.ToTable("players");
+            player.HasKey(p => p.Id);
+            player.Property(p => p.Id).HasMaxLength(64);
+            player.Property(p => p.Nickname).HasMaxLength(256);
+            Json(player.Property(p => p.Data));
+        });
+
+        modelBuilder.Entity<ZoneData>(zone =>
+        {
+            zone.ToTable("zone_data");
+            zone.HasKey(z => new { z.ProxyId, z.ZoneName });
+            zone.Property(z => z.ProxyId).HasMaxLength(32);
+            zone.Property(z => z.ZoneName).HasMaxLength(64);
+            Json(zone.Property(z => z.Data));
+            Json(zone.Property(z => z.PersistentItems));
         });
 
         modelBuilder.Entity<GlobalDataVersion>(global =>

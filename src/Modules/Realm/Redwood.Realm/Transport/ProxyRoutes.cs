@@ -5,11 +5,13 @@ using Redwood.SocketIO;
 
 namespace Redwood.Realm.Transport;
 
-/// <summary>Listing and creating proxies (§2.2.7); joining and stopping are in <see cref="UnsupportedEvents"/>.</summary>
+/// <summary>Listing, creating, joining and stopping proxies (§2.2.7).</summary>
 internal static class ProxyRoutes
 {
     public const string List = "realm:servers:list-proxies";
     public const string Create = "realm:servers:create-proxy";
+    public const string Join = "realm:servers:join-proxy";
+    public const string Stop = "realm:servers:stop-proxy";
 
     public static void Map(SocketIONamespace ns, RealmRoutes routes)
     {
@@ -36,7 +38,42 @@ internal static class ProxyRoutes
                 _ => new ProxyReferenceAck("joinCharacterId is not one of your characters", null),
             };
         }, error => new ProxyReferenceAck(error, null));
+
+        ns.OnRequest(Join, routes.Scopes, routes.Logger, async (request, ct) =>
+        {
+            // The plugin sends the caller under both "id" and "playerId" (Appendix A 4).
+            var p = request.Payload<JoinPayload>();
+            var session = RealmSession.Require(request, p.Id, routes.Logger);
+            RealmSession.Require(request, p.PlayerId, routes.Logger);
+            var result = await RealmRoutes.SendAsync(request, new JoinProxyCommand(session.PlayerId, p.CharacterId, p.ProxyReference, p.Password), ct);
+            return result.Error switch
+            {
+                JoinProxyError.None => new JoinProxyAck(string.Empty, result.Connection, result.Token),
+                JoinProxyError.ProxyNotFound => new JoinProxyAck("Proxy not found (or it has ended)", null, null),
+                JoinProxyError.WrongPassword => new JoinProxyAck("Wrong password for this proxy", null, null),
+                JoinProxyError.CharacterNotFound => new JoinProxyAck("characterId is not one of your characters", null, null),
+                _ => new JoinProxyAck(result.Reason ?? "No game server is available", null, null),
+            };
+        }, error => new JoinProxyAck(error, null, null));
+
+        ns.OnRequest(Stop, routes.Scopes, routes.Logger, async (request, ct) =>
+        {
+            var p = request.Payload<StopPayload>();
+            var session = RealmSession.Require(request, p.Id, routes.Logger);
+            var result = await RealmRoutes.SendAsync(request, new StopProxyCommand(session.PlayerId, session.Role, p.ProxyId), ct);
+            return SocketRouteExtensions.ErrorOnly(result.Error switch
+            {
+                StopProxyError.None => string.Empty,
+                StopProxyError.NotFound => "Proxy not found",
+                StopProxyError.NotOwner => "Only the proxy's owner or an admin can stop it",
+                _ => "This proxy is already stopped",
+            });
+        });
     }
+
+    private sealed record JoinPayload(string? Id, string? PlayerId, string? CharacterId, string? ProxyReference, string? Password);
+
+    private sealed record StopPayload(string? Id, string? ProxyId);
 
     private sealed record ListPayload(string? PlayerId, string[]? PrivateProxyReferences);
 

@@ -30,7 +30,7 @@ internal sealed class RealmEndpoint
 
     public void Unbound() => _namespace = null;
 
-    /// <summary>Emits an event to every socket of this process signed in as <paramref name="playerId"/>.</summary>
+    /// <summary>Pushes an event to every socket of <paramref name="playerId"/> held by this process.</summary>
     public ValueTask PushAsync(string playerId, string eventName, object payload) =>
         _namespace is { } ns ? ns.To(RealmSession.Room(playerId)).EmitAsync(eventName, payload) : ValueTask.CompletedTask;
 

@@ -23,8 +23,6 @@ internal static class UnsupportedEvents
         ["realm:parties:promote"] = SocketRouteExtensions.ErrorOnly,
         ["realm:parties:kick"] = SocketRouteExtensions.ErrorOnly,
         ["realm:parties:set"] = error => new PartyAck(error, null),
-        ["realm:servers:join-proxy"] = error => new JoinProxyAck(error, string.Empty, string.Empty),
-        ["realm:servers:stop-proxy"] = SocketRouteExtensions.ErrorOnly,
     };
 
     private sealed record ContactsAck(string Error, object[] Contacts, object[] BlockedContacts);
@@ -32,6 +30,4 @@ internal static class UnsupportedEvents
     private sealed record PartyAck(string Error, object? Party);
 
     private sealed record InvitesAck(string Error, object[] Invites);
-
-    private sealed record JoinProxyAck(string Error, string ConnectionUri, string Token);
 }

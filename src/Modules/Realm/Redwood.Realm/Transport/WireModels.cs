@@ -89,3 +89,23 @@ internal sealed record ProxyReferenceAck(string Error, string? ProxyReference);
 internal sealed record GlobalDataAck(string Error, int? Id, JsonElement? Data);
 
 internal sealed record RegionsPush(IReadOnlyList<RegionView> Regions);
+
+internal sealed record ConnectToInstancePush(string Connection, string Token, bool ShouldStitch);
+
+internal sealed record JoinProxyAck(string Error, string? ConnectionUri, string? Token);
+
+/// <summary>The §4.4 <c>PlayerData</c>: <c>id</c>, <c>nickname</c>, <c>selectedGuild</c> (no guilds yet) and <c>data</c>.</summary>
+internal static class PlayerDataWire
+{
+    public static string Json(string playerId, string nickname, string data)
+    {
+        var node = new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = playerId,
+            ["nickname"] = nickname,
+            ["selectedGuild"] = null,
+            ["data"] = System.Text.Json.Nodes.JsonNode.Parse(data),
+        };
+        return node.ToJsonString();
+    }
+}

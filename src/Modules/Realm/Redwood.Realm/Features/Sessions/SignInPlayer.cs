@@ -1,7 +1,11 @@
 using FluentValidation;
 using Mediator;
 using Redwood.Director.Contracts;
+using Microsoft.EntityFrameworkCore;
 using Redwood.Realm.Contracts;
+using Redwood.Realm.Domain;
+using Redwood.Realm.Persistence;
+using Redwood.Realm.Transport;
 
 namespace Redwood.Realm.Features.Sessions;
 
@@ -30,7 +34,7 @@ internal sealed class SignInPlayerValidator : AbstractValidator<SignInPlayerComm
     }
 }
 
-internal sealed class SignInPlayerHandler(ISender sender, IPublisher publisher, RealmSettings settings)
+internal sealed class SignInPlayerHandler(ISender sender, IPublisher publisher, RealmSettings settings, RealmDbContext db, TimeProvider time)
     : ICommandHandler<SignInPlayerCommand, SignInPlayerResult>
 {
     public async ValueTask<SignInPlayerResult> Handle(SignInPlayerCommand command, CancellationToken cancellationToken)
@@ -48,7 +52,51 @@ internal sealed class SignInPlayerHandler(ISender sender, IPublisher publisher, 
             return new SignInPlayerResult(error, null, 0, null);
         }
 
+        var changed = await RememberPlayerAsync(command.PlayerId!, reply.Nickname ?? command.PlayerId!, reply.PlayerData ?? Character.EmptyObject, cancellationToken);
         await publisher.Publish(new PlayerSignedInToRealm(settings.Id, command.PlayerId!), cancellationToken);
+        if (changed)
+        {
+            await publisher.Publish(new PlayerDataChanged(
+                settings.Id, command.PlayerId!, PlayerDataWire.Json(command.PlayerId!, reply.Nickname ?? command.PlayerId!, reply.PlayerData ?? Character.EmptyObject)),
+                cancellationToken);
+        }
+
         return new SignInPlayerResult(SignInPlayerError.None, reply.Nickname, reply.Role, reply.PlayerData);
+    }
+
+    /// <summary>
+    /// Keeps the nickname and data game servers receive as PlayerData; true when they changed for a known player (game
+    /// servers the player is on are then told).
+    /// </summary>
+    private async Task<bool> RememberPlayerAsync(string playerId, string nickname, string data, CancellationToken cancellationToken)
+    {
+        var player = await db.Players.FirstOrDefaultAsync(p => p.Id == playerId, cancellationToken);
+        if (player is not null && player.Nickname == nickname && player.Data == data)
+        {
+            return false;
+        }
+
+        var known = player is not null;
+        if (player is null)
+        {
+            player = new RealmPlayer { Id = playerId, Nickname = nickname };
+            db.Players.Add(player);
+        }
+
+        player.Nickname = nickname;
+        player.Data = data;
+        player.UpdatedAt = time.GetUtcNow().UtcDateTime;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Two sign-ins of one new player raced; the other stored the same data.
+            db.ChangeTracker.Clear();
+            return false;
+        }
+
+        return known;
     }
 }
