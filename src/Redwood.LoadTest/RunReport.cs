@@ -34,6 +34,7 @@ internal sealed record RunReport(
     int PlayersCompleted,
     int MaxConcurrentConnected,
     double FlowsPerSecond,
+    double SustainedFlowsPerSecond,
     double PeakFlowsPerSecond,
     long Requests,
     IReadOnlyList<StepLatency> Steps,
@@ -57,12 +58,11 @@ internal sealed record RunReport(
             .Where(s => s.Count > 0)
             .ToArray();
         var completions = stats.Completions.Order().ToArray();
-        var flowsPerSecond = completions.Length switch
-        {
-            0 => 0,
-            1 => 1 / Math.Max(completions[0], 1),
-            _ => (completions.Length - 1) / Math.Max(completions[^1] - completions[0], 0.001),
-        };
+        // Over the whole run (ramp-up and drain included), and sustained: the middle 80% of completions over their time span.
+        var flowsPerSecond = completions.Length == 0 ? 0 : completions.Length / Math.Max(completions[^1], 0.001);
+        var sustained = completions.Length < 10
+            ? flowsPerSecond
+            : (completions.Length * 0.8) / Math.Max(completions[(int)(completions.Length * 0.9) - 1] - completions[(int)(completions.Length * 0.1)], 0.001);
         var peak = completions.Length == 0 ? 0 : completions.GroupBy(c => Math.Floor(c)).Max(g => g.Count());
         return new RunReport(
             command,
@@ -76,6 +76,7 @@ internal sealed record RunReport(
             stats.Completed,
             timeline.Count == 0 ? 0 : timeline.Max(t => t.Connected),
             Math.Round(flowsPerSecond, 1),
+            Math.Round(sustained, 1),
             peak,
             stats.Requests,
             steps,
@@ -123,7 +124,8 @@ internal sealed record RunReport(
         md.AppendLine(c, $"| players started | {PlayersStarted:N0} |");
         md.AppendLine(c, $"| players that completed the flow | {PlayersCompleted:N0} |");
         md.AppendLine(c, $"| most players connected at once | {MaxConcurrentConnected:N0} |");
-        md.AppendLine(c, $"| complete flows per second (first to last completion) | {FlowsPerSecond:N1} |");
+        md.AppendLine(c, $"| complete flows per second, whole run (completions ÷ time to the last one) | {FlowsPerSecond:N1} |");
+        md.AppendLine(c, $"| complete flows per second, sustained (middle 80% of completions) | {SustainedFlowsPerSecond:N1} |");
         md.AppendLine(c, $"| peak complete flows in one second | {PeakFlowsPerSecond:N0} |");
         md.AppendLine(c, $"| requests sent | {Requests:N0} |");
         md.AppendLine(c, $"| errors | {Errors.Sum(e => e.Count):N0} |").AppendLine();
