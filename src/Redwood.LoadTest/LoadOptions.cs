@@ -15,7 +15,7 @@ internal sealed record LoadOptions
           --profile ID          matchmaking profile (default "default")
           --stay S              seconds each player stays on the game server before leaving (default 2)
           --ping measure|S      measure region pings through the realm's echo endpoint (default), or send S seconds
-          --mix                 each player also re-logs in with its token, edits its character and joins a queue
+          --mix                 each player also re-logs in with its token, edits its character, and joins and leaves matchmaking once
           --login               log in existing players (loadtest_<run>_<n>) instead of registering them
           --run-id ID           prefix of the usernames (default: a random id)
           --password TEXT       password of the simulated players (default loadtest-password-1)
@@ -89,7 +89,7 @@ internal sealed record LoadOptions
         new("profile", Profile),
         new("stay on game server (s)", Stay.TotalSeconds.ToString(CultureInfo.InvariantCulture)),
         new("ping", ConstantPing is { } p ? p.ToString(CultureInfo.InvariantCulture) + " s (constant)" : "measured through the realm's echo endpoint"),
-        new("mix", Mix ? "token re-login, character edit, queue join" : "off"),
+        new("mix", Mix ? "token re-login, character edit, ticket join and leave" : "off"),
         new("accounts", LoginExisting ? "log in existing" : "register"),
         new("run id", RunId),
         new("server pids", ServerPids.Count == 0 ? "none" : string.Join(", ", ServerPids)),

@@ -32,7 +32,7 @@ internal static class Steps
     public const string Flow = "whole flow";
     public const string TokenLogin = "mix: token re-login";
     public const string CharacterEdit = "mix: character edit";
-    public const string QueueJoin = "mix: queue join";
+    public const string QueueJoin = "mix: ticket join and leave";
 
     public static readonly string[] Ordered =
         [Register, Login, Handoff, Character, Ping, MatchFound, ConnectToInstance, Validated, MatchToValidated, Flow, TokenLogin, CharacterEdit, QueueJoin];

@@ -78,7 +78,7 @@ public sealed class LoadOptionsTests
         var settings = LoadOptions.Parse(["--players", "7", "--mix"]).Describe().ToDictionary();
 
         Assert.Equal("7", settings["players"]);
-        Assert.Equal("token re-login, character edit, queue join", settings["mix"]);
+        Assert.Equal("token re-login, character edit, ticket join and leave", settings["mix"]);
         Assert.Equal("unlimited", settings["max requests"]);
     }
 }
