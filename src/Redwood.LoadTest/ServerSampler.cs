@@ -33,27 +33,29 @@ internal sealed class ServerSampler(IReadOnlyList<int> pids, RunStats stats)
         }
 
         var previousTicks = ReadTicks(pids);
-        var previousChildren = ChildTicks(Children());
         var previousAt = stats.Elapsed;
+        var previousChildren = ChildTicks(Children());
+        var previousChildAt = stats.Elapsed;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
+                // Read the clock with each figure: scanning /proc for children can take long on a loaded machine.
                 var ticks = ReadTicks(pids);
+                var at = stats.Elapsed;
                 var children = Children();
                 var childTicks = ChildTicks(children);
-                var at = stats.Elapsed;
-                var seconds = Math.Max(at - previousAt, 0.001);
-                var cores = (ticks - previousTicks) / TicksPerSecond / seconds;
+                var childAt = stats.Elapsed;
+                var cores = (ticks - previousTicks) / TicksPerSecond / Math.Max(at - previousAt, 0.001);
                 var childCores = childTicks.Where(c => previousChildren.ContainsKey(c.Key)).Sum(c => Math.Max(0, c.Value - previousChildren[c.Key]))
-                    / TicksPerSecond / seconds;
+                    / TicksPerSecond / Math.Max(childAt - previousChildAt, 0.001);
                 lock (_samples)
                 {
                     _samples.Add(new ServerSample(at, cores, ReadRssMegabytes(pids), childCores, ReadRssMegabytes(children), children.Count));
                 }
 
-                (previousTicks, previousChildren, previousAt) = (ticks, childTicks, at);
+                (previousTicks, previousChildren, previousAt, previousChildAt) = (ticks, childTicks, at, childAt);
             }
         }
         catch (OperationCanceledException)

@@ -92,7 +92,16 @@ internal sealed class SocketIOLink : IAsyncDisposable
 
         while (true)
         {
-            var push = await _pushes.Reader.ReadAsync(cancellationToken);
+            (string Event, JsonElement Payload) push;
+            try
+            {
+                push = await _pushes.Reader.ReadAsync(cancellationToken);
+            }
+            catch (ChannelClosedException e) when (e.InnerException is LoadTestException closed)
+            {
+                throw new LoadTestException(closed.Kind, closed.Message);
+            }
+
             if (push.Event == eventName)
             {
                 return push.Payload;
