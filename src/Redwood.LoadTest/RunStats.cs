@@ -23,6 +23,9 @@ internal static class Steps
     public const string Register = "register";
     public const string Login = "login";
     public const string Handoff = "hand-off";
+    public const string HandoffToken = "  hand-off: Director token";
+    public const string RealmConnect = "  hand-off: realm socket";
+    public const string RealmSignIn = "  hand-off: realm sign-in";
     public const string Character = "character";
     public const string Ping = "region ping";
     public const string MatchFound = "match found";
@@ -35,7 +38,7 @@ internal static class Steps
     public const string QueueJoin = "mix: ticket join and leave";
 
     public static readonly string[] Ordered =
-        [Register, Login, Handoff, Character, Ping, MatchFound, ConnectToInstance, Validated, MatchToValidated, Flow, TokenLogin, CharacterEdit, QueueJoin];
+        [Register, Login, Handoff, HandoffToken, RealmConnect, RealmSignIn, Character, Ping, MatchFound, ConnectToInstance, Validated, MatchToValidated, Flow, TokenLogin, CharacterEdit, QueueJoin];
 }
 
 /// <summary>One latency sample: which step, when it ended (seconds since the start) and how long it took.</summary>

@@ -72,12 +72,12 @@ internal sealed class SimulatedPlayer(LoadOptions options, RunStats stats, int i
             throw new LoadTestException("no realm", "realm:list returned no realm");
         }
 
-        var handoff = await Request(director, Steps.Handoff, "realm:auth:player:connect:client-to-director",
-            Json(new { playerId, realmId = realm.GetProperty("id").GetString() }), runToken, timed: false);
+        var handoff = await Request(director, Steps.HandoffToken, "realm:auth:player:connect:client-to-director",
+            Json(new { playerId, realmId = realm.GetProperty("id").GetString() }), runToken);
         var realmUri = new Uri(realm.GetProperty("uri").GetString()!);
-        await using var realmLink = await Step(Steps.Handoff, ct => SocketIOLink.ConnectAsync(realmUri, withAuthObject: true, ct), runToken, timed: false);
-        await Request(realmLink, Steps.Handoff, "realm:auth:player:connect:client-to-realm",
-            Json(new { playerId, token = handoff.GetProperty("token").GetString() }), runToken, timed: false);
+        await using var realmLink = await Step(Steps.RealmConnect, ct => SocketIOLink.ConnectAsync(realmUri, withAuthObject: true, ct), runToken);
+        await Request(realmLink, Steps.RealmSignIn, "realm:auth:player:connect:client-to-realm",
+            Json(new { playerId, token = handoff.GetProperty("token").GetString() }), runToken);
         stats.Record(Steps.Handoff, handoffClock.Elapsed);
         var regions = await Step(Steps.Handoff, ct => realmLink.NextPushAsync("realm:regions", ct), runToken, timed: false);
 
