@@ -23,6 +23,7 @@ internal sealed record LoadOptions
           --out DIR             directory of the report files (default loadtest-results)
           --timeout S           bound of each step (default 60)
           --no-live             plain progress lines instead of the live table
+          --note TEXT           a line for the report's settings, e.g. the server's own settings (repeatable)
         """;
 
     public Uri Director { get; init; } = new("ws://localhost:3001");
@@ -41,6 +42,7 @@ internal sealed record LoadOptions
     public string OutputDirectory { get; init; } = "loadtest-results";
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public bool Live { get; init; } = true;
+    public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>Parses the command line; a bad or unknown option throws <see cref="ArgumentException"/> naming it.</summary>
     public static LoadOptions Parse(IReadOnlyList<string> args)
@@ -71,6 +73,7 @@ internal sealed record LoadOptions
                 "--out" => options with { OutputDirectory = Value() },
                 "--timeout" => options with { StepTimeout = TimeSpan.FromSeconds(Positive(name, Value())) },
                 "--no-live" => options with { Live = false },
+                "--note" => options with { Notes = [.. options.Notes, Value()] },
                 _ => throw new ArgumentException($"unknown option '{name}'"),
             };
         }
@@ -94,6 +97,7 @@ internal sealed record LoadOptions
         new("run id", RunId),
         new("server pids", ServerPids.Count == 0 ? "none" : string.Join(", ", ServerPids)),
         new("step timeout (s)", StepTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)),
+        .. Notes.Select(note => new KeyValuePair<string, string>("note", note)),
     ];
 
     private static LoadOptions AddPid(LoadOptions options, List<int> pids, int pid)

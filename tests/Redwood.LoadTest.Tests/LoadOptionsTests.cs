@@ -25,6 +25,7 @@ public sealed class LoadOptionsTests
             "--director", "ws://10.0.0.5:4001", "--players", "2000", "--ramp", "250.5", "--duration", "90", "--max-requests", "50000",
             "--profile", "big", "--stay", "0", "--ping", "0.02", "--mix", "--login", "--run-id", "r1", "--password", "pw-123456",
             "--server-pid", "42", "--server-pid", "43", "--out", "results", "--timeout", "30", "--no-live",
+            "--note", "Pbkdf2Iterations=1", "--note", "WarmPoolSize=20",
         ]);
 
         Assert.Equal(new Uri("ws://10.0.0.5:4001"), options.Director);
@@ -43,6 +44,8 @@ public sealed class LoadOptionsTests
         Assert.Equal("results", options.OutputDirectory);
         Assert.Equal(TimeSpan.FromSeconds(30), options.StepTimeout);
         Assert.False(options.Live);
+        Assert.Equal(["Pbkdf2Iterations=1", "WarmPoolSize=20"], options.Notes);
+        Assert.Equal(["Pbkdf2Iterations=1", "WarmPoolSize=20"], options.Describe().Where(s => s.Key == "note").Select(s => s.Value));
     }
 
     [Fact]
