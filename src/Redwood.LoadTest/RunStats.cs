@@ -23,9 +23,9 @@ internal static class Steps
     public const string Register = "register";
     public const string Login = "login";
     public const string Handoff = "hand-off";
-    public const string HandoffToken = "  hand-off: Director token";
-    public const string RealmConnect = "  hand-off: realm socket";
-    public const string RealmSignIn = "  hand-off: realm sign-in";
+    public const string HandoffToken = "hand-off: Director token";
+    public const string RealmConnect = "hand-off: realm socket";
+    public const string RealmSignIn = "hand-off: realm sign-in";
     public const string Character = "character";
     public const string Ping = "region ping";
     public const string MatchFound = "match found";
