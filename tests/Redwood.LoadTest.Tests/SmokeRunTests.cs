@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Redwood.LoadTest;
+using Redwood.Testing;
+
+namespace Redwood.LoadTest.Tests;
+
+/// <summary>A few players through the whole flow against the real host, which launches dev game servers itself.</summary>
+public sealed class SmokeRunTests
+{
+    [Fact]
+    public async Task Every_player_completes_the_flow_and_the_report_files_parse()
+    {
+        await using var host = await RedwoodProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["Redwood:Director:Auth:Pbkdf2Iterations"] = "1",
+            ["Redwood:GameServers:Local:GamePortBase"] = "0",
+            ["Redwood:GameServers:Local:LogDirectory"] = Path.Combine(Path.GetTempPath(), "redwood-loadtest-logs"),
+            // Two matches of the default two-player profile: both start on a warm server.
+            ["Redwood:GameServers:WarmPoolSize"] = "2",
+        });
+        var output = Path.Combine(Path.GetTempPath(), "redwood-loadtest-" + Guid.NewGuid().ToString("N"));
+        var options = LoadOptions.Parse([
+            "--director", host.Uri("director").ToString(), "--players", "4", "--ramp", "20", "--duration", "60", "--stay", "0.5",
+            "--mix", "--timeout", "30", "--out", output, "--no-live",
+        ]);
+
+        var report = await new LoadRun(options, "smoke").RunAsync(CancellationToken.None);
+
+        Assert.True(report.Errors.Count == 0, string.Join("\n", report.Errors.Select(e => $"{e.Kind}: {e.Example}")) + "\n" + host.Output);
+        Assert.Equal(4, report.PlayersStarted);
+        Assert.Equal(4, report.PlayersCompleted);
+        foreach (var step in new[] { Steps.Login, Steps.Handoff, Steps.Character, Steps.MatchFound, Steps.Validated, Steps.TokenLogin, Steps.CharacterEdit })
+        {
+            Assert.Equal(4, report.Steps.Single(s => s.Step == step).Count);
+        }
+
+        var json = JsonSerializer.Deserialize<RunReport>(File.ReadAllText(Path.Combine(output, "report.json")), RunReport.JsonOptions)!;
+        Assert.Equal(4, json.PlayersCompleted);
+        Assert.Contains("| validated on game server | 4 |", File.ReadAllText(Path.Combine(output, "report.md")), StringComparison.Ordinal);
+        RunReportTests.AssertPng(Path.Combine(output, "chart.png"));
+        Directory.Delete(output, recursive: true);
+    }
+}
