@@ -26,6 +26,7 @@ public sealed class MatchmakingModule : IModule
         services.AddSingleton<RealmLocks>();
         services.AddSingleton<TicketNotices>();
         services.AddSingleton<MatcherStatus>();
+        services.AddSingleton<AdmissionPace>();
         services.AddScoped<QueueAdmission>();
         services.AddValidatorsFromAssemblyContaining<MatchmakingModule>(includeInternalTypes: true);
     }

@@ -19,12 +19,10 @@ namespace Redwood.Matchmaking.Features.Processing;
 internal sealed class QueueAdmission(
     TicketStore store,
     TicketNotices notices,
-    MatchmakingSettings settings,
+    AdmissionPace pace,
     ISender sender,
     ILogger<QueueAdmission> logger)
 {
-    private readonly ConcurrentDictionary<string, (double Budget, DateTimeOffset At)> _rates = new(StringComparer.Ordinal);
-
     public async Task<IReadOnlyList<QueueAdmitted>> AdmitAsync(
         string realmId, IEnumerable<Ticket> queueTickets, List<TicketMessage> messages, DateTimeOffset now, CancellationToken ct)
     {
@@ -68,7 +66,7 @@ internal sealed class QueueAdmission(
                 shards[placed.AdmittedShard!] = shards.GetValueOrDefault(placed.AdmittedShard!) + 1;
             }
 
-            var budget = Budget(queue.Key, now);
+            var budget = pace.Available(queue.Key, now);
             var stillWaiting = new List<Ticket>();
             foreach (var ticket in waiting)
             {
@@ -88,7 +86,7 @@ internal sealed class QueueAdmission(
                 Log.Admitted(logger, placed.PlayerId, placed.ProxyId!, placed.ZoneName!, shard, realmId);
             }
 
-            Spend(queue.Key, budget, now);
+            pace.Spend(queue.Key, budget, now);
             for (var i = 0; i < stillWaiting.Count; i++)
             {
                 notices.Tell(messages, stillWaiting[i], string.Create(CultureInfo.InvariantCulture, $"Position {i + 1} in queue"), now);
@@ -112,8 +110,19 @@ internal sealed class QueueAdmission(
         var least = shards.Where(s => s.Value < maxPlayers).OrderBy(s => s.Value).ThenBy(s => s.Key, StringComparer.Ordinal).FirstOrDefault();
         return least.Key ?? ShardNames.NextFree(shards.Keys);
     }
+}
 
-    private double Budget(string queue, DateTimeOffset now)
+/// <summary>
+/// The optional admissions-per-second rate of each queue (<c>Redwood:Matchmaking:Queue:AdmissionsPerSecond</c>, 0 =
+/// unlimited): a token bucket per queue that refills at the rate and holds at most one second of admissions (at
+/// least one). Lives for the process, across ticks.
+/// </summary>
+internal sealed class AdmissionPace(MatchmakingSettings settings)
+{
+    private readonly ConcurrentDictionary<string, (double Budget, DateTimeOffset At)> _buckets = new(StringComparer.Ordinal);
+
+    /// <summary>Admissions the queue may make now (unbounded without a rate).</summary>
+    public double Available(string queue, DateTimeOffset now)
     {
         var rate = settings.QueueAdmissionsPerSecond;
         if (rate <= 0)
@@ -122,19 +131,17 @@ internal sealed class QueueAdmission(
         }
 
         var cap = Math.Max(1, rate);
-        if (!_rates.TryGetValue(queue, out var state))
-        {
-            return cap;
-        }
-
-        return Math.Min(cap, state.Budget + ((now - state.At).TotalSeconds * rate));
+        return _buckets.TryGetValue(queue, out var state)
+            ? Math.Min(cap, state.Budget + ((now - state.At).TotalSeconds * rate))
+            : cap;
     }
 
-    private void Spend(string queue, double budget, DateTimeOffset now)
+    /// <summary>Records what is left of <see cref="Available"/> after this tick's admissions.</summary>
+    public void Spend(string queue, double remaining, DateTimeOffset now)
     {
         if (settings.QueueAdmissionsPerSecond > 0)
         {
-            _rates[queue] = (budget, now);
+            _buckets[queue] = (remaining, now);
         }
     }
 }
