@@ -16,19 +16,8 @@ public sealed class SplitMatchmakingTests
     public async Task Ticket_updates_reach_players_whose_sockets_are_on_another_process_and_survive_a_matchmaking_restart()
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
-        await using var frontends = await RedwoodProcess.StartAsync(Settings(prefix, new()
-        {
-            ["Redwood:Modules:Matchmaking:Enabled"] = "false",
-            ["Redwood:Persistence:Provider"] = "Postgres",
-            ["ConnectionStrings:Redwood"] = await TestEnvironment.CreatePostgresDatabaseAsync(),
-            ["Redwood:Director:Auth:Pbkdf2Iterations"] = "1",
-        }));
-        var matchmakingSettings = Settings(prefix, new()
-        {
-            ["Redwood:Modules:Director:Enabled"] = "false",
-            ["Redwood:Modules:Realm:Enabled"] = "false",
-            ["Redwood:Modules:Sidecar:Enabled"] = "false",
-        });
+        await using var frontends = await RedwoodProcess.StartAsync(await FrontendSettingsAsync(prefix));
+        var matchmakingSettings = MatchmakingOnly(prefix);
         var matchmaking = await RedwoodProcess.StartAsync(matchmakingSettings);
         try
         {
@@ -57,19 +46,8 @@ public sealed class SplitMatchmakingTests
     public async Task Two_matchmaking_replicas_match_each_ticket_once_and_the_lease_moves_when_the_holder_is_killed()
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
-        await using var frontends = await RedwoodProcess.StartAsync(Settings(prefix, new()
-        {
-            ["Redwood:Modules:Matchmaking:Enabled"] = "false",
-            ["Redwood:Persistence:Provider"] = "Postgres",
-            ["ConnectionStrings:Redwood"] = await TestEnvironment.CreatePostgresDatabaseAsync(),
-            ["Redwood:Director:Auth:Pbkdf2Iterations"] = "1",
-        }));
-        var matchmakingSettings = Settings(prefix, new()
-        {
-            ["Redwood:Modules:Director:Enabled"] = "false",
-            ["Redwood:Modules:Realm:Enabled"] = "false",
-            ["Redwood:Modules:Sidecar:Enabled"] = "false",
-        });
+        await using var frontends = await RedwoodProcess.StartAsync(await FrontendSettingsAsync(prefix));
+        var matchmakingSettings = MatchmakingOnly(prefix);
         var replicas = new List<RedwoodProcess> { await RedwoodProcess.StartAsync(matchmakingSettings), await RedwoodProcess.StartAsync(matchmakingSettings) };
         try
         {
@@ -110,21 +88,10 @@ public sealed class SplitMatchmakingTests
     public async Task A_match_found_while_no_realm_process_runs_is_allocated_by_the_next_realm_process()
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
-        var frontendSettings = Settings(prefix, new()
-        {
-            ["Redwood:Modules:Matchmaking:Enabled"] = "false",
-            ["Redwood:Persistence:Provider"] = "Postgres",
-            ["ConnectionStrings:Redwood"] = await TestEnvironment.CreatePostgresDatabaseAsync(),
-            ["Redwood:Director:Auth:Pbkdf2Iterations"] = "1",
-        });
-        var matchmakingSettings = Settings(prefix, new()
-        {
-            ["Redwood:Modules:Director:Enabled"] = "false",
-            ["Redwood:Modules:Realm:Enabled"] = "false",
-            ["Redwood:Modules:Sidecar:Enabled"] = "false",
-            // Slow ticks: the match is made after the only realm process is gone.
-            ["Redwood:Matchmaking:ProcessInterval"] = "00:00:06",
-        });
+        var frontendSettings = await FrontendSettingsAsync(prefix);
+        var matchmakingSettings = MatchmakingOnly(prefix);
+        // Slow ticks: the match is made after the only realm process is gone.
+        matchmakingSettings["Redwood:Matchmaking:ProcessInterval"] = "00:00:06";
         var frontends = await RedwoodProcess.StartAsync(frontendSettings);
         await using var matchmaking = await RedwoodProcess.StartAsync(matchmakingSettings);
         try
@@ -167,6 +134,23 @@ public sealed class SplitMatchmakingTests
             return seen;
         }
     }
+
+    /// <summary>Director and Realm (the frontends players connect to) on a fresh PostgreSQL database.</summary>
+    private static async Task<Dictionary<string, string?>> FrontendSettingsAsync(string prefix) => Settings(prefix, new()
+    {
+        ["Redwood:Modules:Matchmaking:Enabled"] = "false",
+        ["Redwood:Persistence:Provider"] = "Postgres",
+        ["ConnectionStrings:Redwood"] = await TestEnvironment.CreatePostgresDatabaseAsync(),
+        ["Redwood:Director:Auth:Pbkdf2Iterations"] = "1",
+    });
+
+    /// <summary>A process running only the Matchmaking module.</summary>
+    private static Dictionary<string, string?> MatchmakingOnly(string prefix) => Settings(prefix, new()
+    {
+        ["Redwood:Modules:Director:Enabled"] = "false",
+        ["Redwood:Modules:Realm:Enabled"] = "false",
+        ["Redwood:Modules:Sidecar:Enabled"] = "false",
+    });
 
     private static Dictionary<string, string?> Settings(string prefix, Dictionary<string, string?> extra)
     {

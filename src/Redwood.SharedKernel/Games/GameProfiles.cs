@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using static Redwood.SharedKernel.Modules.SettingValues;
 
 namespace Redwood.SharedKernel.Games;
 
@@ -177,19 +178,6 @@ public sealed class GameProfiles
         }
 
         return raw;
-    }
-
-    private static int Integer(IConfigurationSection section, string key, int fallback, int min, int max)
-    {
-        var raw = section[key];
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return fallback;
-        }
-
-        return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new InvalidOperationException($"Setting '{section.Path}:{key}' must be an integer between {min} and {max}, not '{raw}'.");
     }
 }
 

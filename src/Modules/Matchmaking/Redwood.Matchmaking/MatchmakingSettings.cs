@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Redwood.Matchmaking.Domain;
 using Redwood.SharedKernel.Games;
+using Redwood.SharedKernel.Modules;
 
 namespace Redwood.Matchmaking;
 
@@ -39,29 +40,9 @@ internal sealed record MatchmakingSettings(
         Number(configuration, "Queue:AdmissionsPerSecond", 0, 0, 1_000_000),
         GameProfiles.Read(configuration));
 
-    private static TimeSpan Duration(IConfiguration configuration, string key, TimeSpan fallback)
-    {
-        var raw = configuration[Prefix + key];
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return fallback;
-        }
+    private static TimeSpan Duration(IConfiguration configuration, string key, TimeSpan fallback) =>
+        SettingValues.Duration(configuration, Prefix + key, fallback);
 
-        return TimeSpan.TryParse(raw, CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero
-            ? value
-            : throw new InvalidOperationException($"Setting '{Prefix}{key}' must be a positive duration such as '00:00:01', not '{raw}'.");
-    }
-
-    private static double Number(IConfiguration configuration, string key, double fallback, double min, double max)
-    {
-        var raw = configuration[Prefix + key];
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return fallback;
-        }
-
-        return double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new InvalidOperationException($"Setting '{Prefix}{key}' must be a number between {min} and {max}, not '{raw}'.");
-    }
+    private static double Number(IConfiguration configuration, string key, double fallback, double min, double max) =>
+        SettingValues.Number(configuration, Prefix + key, fallback, min, max);
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Redwood.SharedKernel.Modules;
+using static Redwood.SharedKernel.Modules.SettingValues;
 
 namespace Redwood.Realm;
 
@@ -159,38 +160,6 @@ internal sealed partial record RealmSettings(
         }
 
         return regions;
-    }
-
-    private static string Text(IConfiguration configuration, string key, string fallback)
-    {
-        var raw = configuration[key];
-        return string.IsNullOrWhiteSpace(raw) ? fallback : raw.Trim();
-    }
-
-    private static int Integer(IConfiguration configuration, string key, int fallback, int min, int max)
-    {
-        var raw = configuration[key];
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return fallback;
-        }
-
-        return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new InvalidOperationException($"Setting '{key}' must be an integer between {min} and {max}, not '{raw}'.");
-    }
-
-    private static TimeSpan Duration(IConfiguration configuration, string key, TimeSpan fallback)
-    {
-        var raw = configuration[key];
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return fallback;
-        }
-
-        return TimeSpan.TryParse(raw, CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero
-            ? value
-            : throw new InvalidOperationException($"Setting '{key}' must be a positive duration such as '01:00:00', not '{raw}'.");
     }
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using static Redwood.SharedKernel.Modules.SettingValues;
 
 namespace Redwood.Realm.GameServers;
 
@@ -59,37 +60,5 @@ internal sealed record GameServerSettings(
             Integer(configuration, "Redwood:GameServers:AllocationAttempts", 3, 1, 100),
             Integer(configuration, "Redwood:GameServers:WarmPoolSize", 0, 0, 1000),
             Duration(configuration, "Redwood:GameServers:MonitorInterval", TimeSpan.FromSeconds(1)));
-    }
-
-    private static string Text(IConfiguration configuration, string key, string fallback)
-    {
-        var raw = configuration[key];
-        return string.IsNullOrWhiteSpace(raw) ? fallback : raw.Trim();
-    }
-
-    private static int Integer(IConfiguration configuration, string key, int fallback, int min, int max)
-    {
-        var raw = configuration[key];
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return fallback;
-        }
-
-        return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
-            ? value
-            : throw new InvalidOperationException($"Setting '{key}' must be an integer between {min} and {max}, not '{raw}'.");
-    }
-
-    private static TimeSpan Duration(IConfiguration configuration, string key, TimeSpan fallback)
-    {
-        var raw = configuration[key];
-        if (string.IsNullOrWhiteSpace(raw))
-        {
-            return fallback;
-        }
-
-        return TimeSpan.TryParse(raw, CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero
-            ? value
-            : throw new InvalidOperationException($"Setting '{key}' must be a positive duration such as '00:00:30', not '{raw}'.");
     }
 }
