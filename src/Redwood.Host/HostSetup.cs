@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
 using Redwood.Host.Bus;
+using Redwood.SharedKernel.Diagnostics;
 using Redwood.SharedKernel.Ephemeral;
 using Redwood.SharedKernel.Modules;
 using Redwood.SharedKernel.Persistence;
@@ -52,6 +54,8 @@ internal static partial class HostSetup
         builder.Services.AddSingleton<BoundPorts>();
         builder.Services.AddSingleton<StartupFacts>();
         builder.Services.AddSingleton<ContractTypes>();
+        builder.Services.AddSingleton<BusMetrics>();
+        builder.AddRedwoodTelemetry(modules);
         builder.Services.AddEphemeralStore(configuration);
         if (redis.Enabled)
         {
@@ -78,9 +82,27 @@ internal static partial class HostSetup
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, port));
     }
 
-    /// <summary>Maps <c>/health</c>, <c>/ready</c> and the enabled modules' endpoints.</summary>
+    /// <summary>
+    /// Metrics: one meter per module (<c>redwood.&lt;module&gt;</c>) and the bus's (<c>redwood.bus</c>), exported for
+    /// Prometheus on the HTTP port's <c>/metrics</c>. Logs: every entry carries the current correlation id (the trace
+    /// id of the socket event or bus delivery it belongs to) in its scope.
+    /// </summary>
+    private static void AddRedwoodTelemetry(this WebApplicationBuilder builder, IReadOnlyList<ModuleInfo> modules)
+    {
+        RedwoodTelemetry.EnsureCorrelation();
+        builder.Logging.Configure(options => options.ActivityTrackingOptions =
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter([.. modules.Select(m => RedwoodTelemetry.MeterName(m.Name)), RedwoodTelemetry.BusMeterName]);
+            metrics.AddPrometheusExporter();
+        });
+    }
+
+    /// <summary>Maps <c>/health</c>, <c>/ready</c>, <c>/metrics</c> and the enabled modules' endpoints.</summary>
     public static void MapRedwoodEndpoints(this WebApplication app)
     {
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/ready", new HealthCheckOptions
         {

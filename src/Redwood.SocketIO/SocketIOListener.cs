@@ -27,6 +27,9 @@ public sealed class SocketIOListener : IAsyncDisposable
     /// <summary>The bound port (the chosen one when the endpoint asked for port 0).</summary>
     public int Port { get; }
 
+    /// <summary>The Socket.IO server this listener serves.</summary>
+    public SocketIOServer Server => _server;
+
     /// <summary>Starts Kestrel on <paramref name="endpoint"/> and maps the server's path.</summary>
     public static async Task<SocketIOListener> StartAsync(
         SocketIOServer server,

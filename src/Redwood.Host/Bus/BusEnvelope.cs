@@ -2,11 +2,14 @@ using System.Text.Json;
 
 namespace Redwood.Host.Bus;
 
-/// <summary>A notification forwarded between processes.</summary>
-internal sealed record NotificationEnvelope(string Origin, string Type, JsonElement Payload);
+/// <summary>
+/// A notification forwarded between processes; <paramref name="TraceParent"/> carries the publisher's correlation id
+/// (W3C <c>traceparent</c>), absent from senders that had none.
+/// </summary>
+internal sealed record NotificationEnvelope(string Origin, string Type, JsonElement Payload, string? TraceParent = null);
 
-/// <summary>A contract request sent to whichever process runs the owning module.</summary>
-internal sealed record RequestEnvelope(string Id, string ReplyTo, string Type, long DeadlineUnixMs, JsonElement Payload);
+/// <summary>A contract request sent to whichever process runs the owning module, with the sender's correlation id.</summary>
+internal sealed record RequestEnvelope(string Id, string ReplyTo, string Type, long DeadlineUnixMs, JsonElement Payload, string? TraceParent = null);
 
 /// <summary>The answer to a <see cref="RequestEnvelope"/>.</summary>
 internal sealed record ReplyEnvelope(string Id, JsonElement? Payload, string? Error);

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using Mediator;
+using Redwood.SharedKernel.Diagnostics;
 using Redwood.SharedKernel.Ephemeral;
 using Redwood.SharedKernel.Messaging;
 using Redwood.SharedKernel.Modules;
@@ -19,6 +21,7 @@ internal sealed partial class RedisBus(
     IServiceScopeFactory scopes,
     IConfiguration configuration,
     RedisSettings settings,
+    BusMetrics metrics,
     ILogger<RedisBus> logger) : IHostedService, IAsyncDisposable
 {
     private readonly BusChannels _names = new(settings.Prefix);
@@ -64,7 +67,8 @@ internal sealed partial class RedisBus(
     public async Task ForwardAsync(object notification, CancellationToken cancellationToken)
     {
         var type = ContractTypes.NameOf(notification.GetType());
-        var envelope = new NotificationEnvelope(ProcessId, type, JsonSerializer.SerializeToElement(notification, notification.GetType(), BusChannels.Json));
+        var envelope = new NotificationEnvelope(
+            ProcessId, type, JsonSerializer.SerializeToElement(notification, notification.GetType(), BusChannels.Json), RedwoodTelemetry.TraceParent);
         await redis.GetSubscriber().PublishAsync(
             RedisChannel.Literal(_names.Notification(type)), JsonSerializer.Serialize(envelope, BusChannels.Json));
     }
@@ -76,11 +80,14 @@ internal sealed partial class RedisBus(
         var id = Guid.NewGuid().ToString("N");
         var reply = new TaskCompletionSource<ReplyEnvelope>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = reply;
+        var started = Stopwatch.GetTimestamp();
+        var outcome = BusMetrics.Failed;
         try
         {
+            LogSending(logger, type, owner.Name);
             var deadline = DateTimeOffset.UtcNow + _requestTimeout;
             var envelope = new RequestEnvelope(id, _names.Reply(ProcessId), type, deadline.ToUnixTimeMilliseconds(),
-                JsonSerializer.SerializeToElement(request, request.GetType(), BusChannels.Json));
+                JsonSerializer.SerializeToElement(request, request.GetType(), BusChannels.Json), RedwoodTelemetry.TraceParent);
             var db = redis.GetDatabase();
             await db.ListLeftPushAsync(_names.RequestQueue(type), JsonSerializer.Serialize(envelope, BusChannels.Json));
             await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(_names.RequestReady(type)), id);
@@ -91,6 +98,7 @@ internal sealed partial class RedisBus(
             }
             catch (TimeoutException)
             {
+                outcome = BusMetrics.TimedOut;
                 LogRequestTimedOut(logger, type, owner.Name, _requestTimeout);
                 throw new ContractRequestException(type, owner.Name, ContractRequestFailure.Timeout,
                     $"No {owner.Name} module answered {type} within {_requestTimeout.TotalSeconds:0.#} s.");
@@ -102,11 +110,14 @@ internal sealed partial class RedisBus(
                     $"The {owner.Name} module failed to answer {type}: {answer.Error}");
             }
 
-            return payload.Deserialize<TResponse>(BusChannels.Json)!;
+            var response = payload.Deserialize<TResponse>(BusChannels.Json)!;
+            outcome = BusMetrics.Answered;
+            return response;
         }
         finally
         {
             _pending.TryRemove(id, out _);
+            metrics.RequestCompleted(request.GetType(), owner.Name, outcome, Stopwatch.GetElapsedTime(started));
         }
     }
 
@@ -127,6 +138,7 @@ internal sealed partial class RedisBus(
             }
 
             var notification = envelope.Payload.Deserialize(type, BusChannels.Json)!;
+            using var activity = RedwoodTelemetry.StartReceived(type.Name, envelope.TraceParent);
             await PublishReceivedAsync(scopes, notification, _stopping.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -209,6 +221,8 @@ internal sealed partial class RedisBus(
             }
 
             var request = envelope.Payload.Deserialize(type, BusChannels.Json)!;
+            using var activity = RedwoodTelemetry.StartReceived(type.Name, envelope.TraceParent);
+            LogAnswering(logger, envelope.Type);
             await using var scope = scopes.CreateAsyncScope();
             var response = await scope.ServiceProvider.GetRequiredService<ISender>().Send(request, stopping);
             await ReplyAsync(envelope, new ReplyEnvelope(envelope.Id, JsonSerializer.SerializeToElement(response, BusChannels.Json), null));
@@ -244,6 +258,12 @@ internal sealed partial class RedisBus(
 
     [LoggerMessage(16, LogLevel.Warning, "Malformed reply on the bus ignored")]
     private static partial void LogMalformedReply(ILogger logger, Exception exception);
+
+    [LoggerMessage(17, LogLevel.Debug, "Sending contract request {Type} to the {Module} module in another process")]
+    private static partial void LogSending(ILogger logger, string type, string module);
+
+    [LoggerMessage(18, LogLevel.Debug, "Answering contract request {Type} for another process")]
+    private static partial void LogAnswering(ILogger logger, string type);
 
     [LoggerMessage(15, LogLevel.Error, "Answering contract request {Type} for another process failed")]
     private static partial void LogRemoteRequestFailed(ILogger logger, string type, Exception exception);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Mediator;
+using Redwood.SharedKernel.Diagnostics;
 using Redwood.SharedKernel.Ephemeral;
 using Redwood.SharedKernel.Messaging;
 using Redwood.SharedKernel.Modules;
@@ -40,7 +41,10 @@ internal sealed partial class WorkStreams(
         var type = ContractTypes.NameOf(notification.GetType());
         var payload = JsonSerializer.Serialize(notification, notification.GetType(), BusChannels.Json);
         var db = redis.GetDatabase();
-        await db.StreamAddAsync(Stream(type), [new NameValueEntry("type", type), new NameValueEntry("payload", payload)], maxLength: 100_000, useApproximateMaxLength: true);
+        NameValueEntry[] fields = RedwoodTelemetry.TraceParent is { } traceParent
+            ? [new NameValueEntry("type", type), new NameValueEntry("payload", payload), new NameValueEntry("traceparent", traceParent)]
+            : [new NameValueEntry("type", type), new NameValueEntry("payload", payload)];
+        await db.StreamAddAsync(Stream(type), fields, maxLength: 100_000, useApproximateMaxLength: true);
         await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(Ready(type)), "1");
     }
 
@@ -131,6 +135,8 @@ internal sealed partial class WorkStreams(
         try
         {
             var notification = JsonSerializer.Deserialize(entry["payload"].ToString(), type, BusChannels.Json)!;
+            var traceParent = entry["traceparent"];
+            using var activity = RedwoodTelemetry.StartReceived(type.Name, traceParent.IsNull ? null : traceParent.ToString());
             await RedisBus.PublishReceivedAsync(scopes, notification, stopping);
             return true;
         }

@@ -1,6 +1,7 @@
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Redwood.SharedKernel.Diagnostics;
 using Redwood.SharedKernel.Messaging;
 using Redwood.SocketIO;
 
@@ -31,6 +32,9 @@ public static partial class SocketRouteExtensions
         errorShape ??= ErrorOnly;
         ns.On(eventName, async (socket, message, ct) =>
         {
+            // One correlation id per event: it follows the request across the bus and into every log entry.
+            using var activity = RedwoodTelemetry.StartSocketEvent(eventName);
+            using var player = RedwoodTelemetry.BeginPlayerScope(logger, socket);
             object ack;
             try
             {
@@ -56,6 +60,8 @@ public static partial class SocketRouteExtensions
     {
         ns.On(eventName, async (socket, message, ct) =>
         {
+            using var activity = RedwoodTelemetry.StartSocketEvent(eventName);
+            using var player = RedwoodTelemetry.BeginPlayerScope(logger, socket);
             try
             {
                 await using var scope = scopes.CreateAsyncScope();

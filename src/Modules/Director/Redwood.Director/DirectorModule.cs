@@ -31,6 +31,7 @@ public sealed class DirectorModule : IModule
         services.AddSingleton(sp => sp.GetRequiredService<DirectorSettings>().Auth.Jwt);
         services.AddSingleton<DirectorClock>();
         services.AddSingleton<DirectorEndpoint>();
+        services.AddSingleton<DirectorMetrics>();
 
         // Domain services (password hasher, JWT reader) are the Domain classes that take dependencies; entities and
         // value records beside them are not services.

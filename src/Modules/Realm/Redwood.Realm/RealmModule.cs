@@ -32,6 +32,7 @@ public sealed class RealmModule : IModule
         services.AddSingleton(settings);
         services.TryAddSingleton(_ => GameProfiles.Read(configuration));
         services.AddSingleton<RealmEndpoint>();
+        services.AddSingleton<RealmMetrics>();
         services.AddModuleDbContext<RealmDbContext, SqliteRealmDbContext, PostgresRealmDbContext>(configuration, settings.StoreName);
         services.AddValidatorsFromAssemblyContaining<RealmModule>(includeInternalTypes: true);
 

@@ -21,11 +21,17 @@ public sealed class SidecarModule : IModule
     {
         services.AddSingleton(SidecarSettings.Read(configuration));
         services.AddSingleton<SidecarServers>();
+        services.AddSingleton<SidecarMetrics>();
     }
 
     /// <inheritdoc />
     public static void AddRuntime(IServiceCollection services, IConfiguration configuration) =>
-        services.AddHostedService(sp => sp.GetRequiredService<SidecarServers>());
+        services.AddHostedService(sp =>
+        {
+            // The meter observes the listeners from the start, only where the module runs.
+            sp.GetRequiredService<SidecarMetrics>();
+            return sp.GetRequiredService<SidecarServers>();
+        });
 
     /// <inheritdoc />
     public static void MapEndpoints(IEndpointRouteBuilder endpoints)

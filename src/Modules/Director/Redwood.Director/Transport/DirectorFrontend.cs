@@ -14,6 +14,7 @@ internal sealed class DirectorFrontend(
     IServiceScopeFactory scopes,
     BoundPorts ports,
     DirectorEndpoint endpoint,
+    DirectorMetrics metrics,
     TimeProvider time,
     ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
 {
@@ -38,6 +39,7 @@ internal sealed class DirectorFrontend(
             loggerFactory);
         DirectorRoutes.Map(_server.Of("/"), scopes, _logger);
         endpoint.Bound(_server.Of("/"));
+        metrics.Frontend(_server);
         _listener = await SocketIOListener.StartAsync(_server, new IPEndPoint(address, port), null, loggerFactory, cancellationToken);
         ports.Add(Endpoint, _listener.Port);
         Log.FrontendListening(_logger, address.ToString(), _listener.Port);
@@ -49,6 +51,7 @@ internal sealed class DirectorFrontend(
         {
             ports.Remove(Endpoint);
             endpoint.Unbound();
+            metrics.Frontend(null);
             await _listener.StopAsync(cancellationToken);
         }
     }

@@ -1,3 +1,4 @@
+using Redwood.SharedKernel.Diagnostics;
 using Redwood.SharedKernel.Transport;
 using Redwood.SocketIO;
 using Redwood.SocketIO.Diagnostics;
@@ -20,12 +21,14 @@ internal static class PlayerBinding
     {
         socket.Items[PlayerKey] = playerId;
         socket.Items[FamilyKey] = sessionFamily;
+        socket.Items[RedwoodTelemetry.PlayerItem] = playerId;
     }
 
     public static void Unbind(SocketIOSocket socket)
     {
         socket.Items.TryRemove(PlayerKey, out _);
         socket.Items.TryRemove(FamilyKey, out _);
+        socket.Items.TryRemove(RedwoodTelemetry.PlayerItem, out _);
     }
 
     public static string? PlayerOf(SocketIOSocket socket) =>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,7 @@ internal sealed class GameServerAllocator(
     RealmSettings realm,
     GameProfiles profiles,
     TimeProvider time,
+    RealmMetrics metrics,
     ILogger<GameServerAllocator> logger)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
@@ -42,6 +44,23 @@ internal sealed class GameServerAllocator(
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _zoneLocks = new(StringComparer.Ordinal);
 
     public async Task<AllocationResult> AllocateAsync(
+        string proxyId, string? zoneName, string? shardName, IReadOnlyList<AllocationPlayer> players, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var ready = false;
+        try
+        {
+            var result = await AllocateOnceAsync(proxyId, zoneName, shardName, players, cancellationToken);
+            ready = result.Error is null;
+            return result;
+        }
+        finally
+        {
+            metrics.Allocated(ready, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private async Task<AllocationResult> AllocateOnceAsync(
         string proxyId, string? zoneName, string? shardName, IReadOnlyList<AllocationPlayer> players, CancellationToken cancellationToken)
     {
         GameServerProxy? proxy;

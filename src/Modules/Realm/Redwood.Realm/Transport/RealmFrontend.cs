@@ -17,6 +17,7 @@ internal sealed class RealmFrontend(
     RealmEndpoint endpoint,
     BoundPorts ports,
     StartupFacts facts,
+    RealmMetrics metrics,
     IConfiguration configuration,
     IServiceScopeFactory scopes,
     ILoggerFactory loggerFactory) : IHostedService
@@ -54,6 +55,7 @@ internal sealed class RealmFrontend(
             .Select(r => new RegionView(r.Name, r.Ping ?? uri + PingEchoEndpoint.Path))
             .ToList();
         endpoint.Bound(ns, uri, regions);
+        metrics.Frontend(server);
         Log.FrontendListening(_logger, settings.Id, _listener.Port, uri);
         facts.Add("realm", $"{settings.Id} \"{settings.Name}\", players connect to {uri}");
     }
@@ -61,6 +63,7 @@ internal sealed class RealmFrontend(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         endpoint.Unbound();
+        metrics.Frontend(null);
         ports.Remove(EndpointName);
         if (_listener is not null)
         {

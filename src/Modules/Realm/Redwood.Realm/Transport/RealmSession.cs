@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Redwood.SharedKernel.Diagnostics;
 using Redwood.SharedKernel.Transport;
 using Redwood.SocketIO;
 using Redwood.SocketIO.Diagnostics;
@@ -34,6 +35,7 @@ internal sealed record RealmSession(string PlayerId, string? Nickname, int Role,
 
         socket.Items[ItemKey] = session;
         socket.Items[LastPlayerKey] = session.PlayerId;
+        socket.Items[RedwoodTelemetry.PlayerItem] = session.PlayerId;
         socket.Join(Room(session.PlayerId));
     }
 
@@ -43,6 +45,7 @@ internal sealed record RealmSession(string PlayerId, string? Nickname, int Role,
 
     public static void Unbind(SocketIOSocket socket)
     {
+        socket.Items.TryRemove(RedwoodTelemetry.PlayerItem, out _);
         if (socket.Items.TryRemove(ItemKey, out var value) && value is RealmSession session)
         {
             socket.Leave(Room(session.PlayerId));

@@ -56,6 +56,21 @@ internal sealed class SidecarServers(
     private readonly ConcurrentDictionary<string, GameServerLink> _links = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggerFactory.CreateLogger<SidecarServers>();
 
+    /// <summary>Open game-server connections over every listener of this process.</summary>
+    public int ConnectionCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var link in _links.Values)
+            {
+                count += link.Listener.Server.ConnectionCount;
+            }
+
+            return count;
+        }
+    }
+
     public async Task<int> OpenAsync(string realmId, string serverId, int port, CancellationToken cancellationToken)
     {
         if (_links.TryGetValue(serverId, out var existing))

@@ -55,6 +55,7 @@ internal sealed class LogInPlayerHandler(
     PasswordHasher hasher,
     JwtIdentityReader jwt,
     LoginLimiter limiter,
+    DirectorMetrics metrics,
     IEphemeralStore store,
     IPublisher publisher,
     TimeProvider time,
@@ -86,6 +87,7 @@ internal sealed class LogInPlayerHandler(
                     Log.LoginThrottled(logger, provider, command.ClientAddress, suppressed);
                 }
 
+                metrics.LoginFailed(LogInError.TooManyAttempts);
                 return LogInPlayerResult.Failed(LogInError.TooManyAttempts);
             }
 
@@ -112,6 +114,7 @@ internal sealed class LogInPlayerHandler(
         if (error != LogInError.None || player is null)
         {
             Log.LoginFailed(logger, provider, error, command.ClientAddress);
+            metrics.LoginFailed(error);
             return LogInPlayerResult.Failed(error);
         }
 

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Redwood.Matchmaking.Contracts;
 using Redwood.Matchmaking.Domain;
+using Redwood.SharedKernel.Diagnostics;
 
 namespace Redwood.Matchmaking.Features.Processing;
 
@@ -97,13 +98,13 @@ internal sealed class TicketNotices
         _ticketsByPlayer.TryGetValue(realmId + "\n" + playerId, out var ids) ? ids : [];
 }
 
-/// <summary>The matcher's last tick, for <c>/ready</c>, the debug log and the metrics.</summary>
-internal sealed class MatcherStatus : IDisposable
+/// <summary>
+/// The matcher's last tick, for <c>/ready</c>, the debug log and the <c>redwood.matchmaking</c> meter (which also
+/// counts the tickets opened in this process).
+/// </summary>
+internal sealed class MatcherStatus
 {
-    /// <summary>The meter name (<c>Redwood.Matchmaking</c>) for metrics exporters.</summary>
-    public const string MeterName = "Redwood.Matchmaking";
-
-    private readonly Meter _meter = new(MeterName);
+    private readonly Counter<long> _ticketsCreated;
     private readonly Counter<long> _ticks;
     private readonly Counter<long> _matches;
     private readonly Counter<long> _admissions;
@@ -111,13 +112,18 @@ internal sealed class MatcherStatus : IDisposable
     private long _poolSize;
     private long _lastTickTicks;
 
-    public MatcherStatus()
+    public MatcherStatus(IMeterFactory meters)
     {
-        _ticks = _meter.CreateCounter<long>("redwood.matchmaking.ticks", description: "Matcher ticks run");
-        _matches = _meter.CreateCounter<long>("redwood.matchmaking.matches", description: "Matches made");
-        _admissions = _meter.CreateCounter<long>("redwood.matchmaking.queue.admissions", description: "Players admitted from queues");
-        _tickDuration = _meter.CreateHistogram<double>("redwood.matchmaking.tick.duration", unit: "ms", description: "Matcher tick duration");
-        _meter.CreateObservableGauge("redwood.matchmaking.pool.size", () => Interlocked.Read(ref _poolSize), description: "Open tickets");
+        var meter = meters.Create(RedwoodTelemetry.MeterName(MatchmakingModule.Name));
+        _ticketsCreated = meter.CreateCounter<long>("redwood.matchmaking.tickets.created", description: "Tickets opened, by kind (matchmaking, queue)");
+        _ticks = meter.CreateCounter<long>("redwood.matchmaking.ticks", description: "Matcher ticks run");
+        _matches = meter.CreateCounter<long>("redwood.matchmaking.matches", description: "Matches made");
+        _admissions = meter.CreateCounter<long>("redwood.matchmaking.queue.admissions", description: "Players admitted from queues");
+        _tickDuration = meter.CreateHistogram<double>("redwood.matchmaking.tick.duration", unit: "ms", description: "Matcher tick duration");
+        meter.CreateObservableGauge(
+            "redwood.matchmaking.tickets.active",
+            () => LastTick is null ? [] : new[] { new Measurement<long>(Interlocked.Read(ref _poolSize)) },
+            description: "Open tickets of every realm at this process's last matcher tick (reported once it has ticked)");
     }
 
     public DateTimeOffset? LastTick => Interlocked.Read(ref _lastTickTicks) is var t and > 0 ? new DateTimeOffset(t, TimeSpan.Zero) : null;
@@ -137,7 +143,8 @@ internal sealed class MatcherStatus : IDisposable
         _tickDuration.Record(milliseconds);
     }
 
-    public void Dispose() => _meter.Dispose();
+    public void TicketCreated(TicketKind kind) =>
+        _ticketsCreated.Add(1, new KeyValuePair<string, object?>("kind", kind == TicketKind.Queue ? "queue" : "matchmaking"));
 }
 
 /// <summary>Ready once the matcher ticked recently (within ten process intervals, or 30 s at the least).</summary>

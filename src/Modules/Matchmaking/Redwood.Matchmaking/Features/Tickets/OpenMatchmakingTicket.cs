@@ -2,6 +2,7 @@ using FluentValidation;
 using Mediator;
 using Redwood.Matchmaking.Contracts;
 using Redwood.Matchmaking.Domain;
+using Redwood.Matchmaking.Features.Processing;
 using Redwood.Matchmaking.Persistence;
 
 namespace Redwood.Matchmaking.Features.Tickets;
@@ -26,7 +27,7 @@ internal sealed class OpenMatchmakingTicketValidator : AbstractValidator<OpenMat
 /// Opens a matchmaking ticket: the profile must be matchmade, at least one region within the maximum ping, and the
 /// player must hold no open ticket in the realm (their slot is claimed atomically in the store).
 /// </summary>
-internal sealed class OpenMatchmakingTicketHandler(TicketStore store, MatchmakingSettings settings, TimeProvider time)
+internal sealed class OpenMatchmakingTicketHandler(TicketStore store, MatchmakingSettings settings, MatcherStatus status, TimeProvider time)
     : IRequestHandler<OpenMatchmakingTicket, OpenTicketReply>
 {
     public async ValueTask<OpenTicketReply> Handle(OpenMatchmakingTicket request, CancellationToken cancellationToken)
@@ -61,7 +62,7 @@ internal sealed class OpenMatchmakingTicketHandler(TicketStore store, Matchmakin
             CreatedAt = now,
             WaitingSince = now,
         };
-        return await TicketOpening.OpenAsync(store, ticket, cancellationToken)
+        return await TicketOpening.OpenAsync(store, ticket, status, cancellationToken)
             ? new OpenTicketReply(ticket.Id, OpenTicketError.None)
             : new OpenTicketReply(null, OpenTicketError.TicketAlreadyOpen);
     }
@@ -70,7 +71,7 @@ internal sealed class OpenMatchmakingTicketHandler(TicketStore store, Matchmakin
 /// <summary>Claims the player's slot and stores the ticket; shared by matchmaking and queue tickets.</summary>
 internal static class TicketOpening
 {
-    public static async Task<bool> OpenAsync(TicketStore store, Ticket ticket, CancellationToken ct)
+    public static async Task<bool> OpenAsync(TicketStore store, Ticket ticket, MatcherStatus status, CancellationToken ct)
     {
         if (!await store.ClaimPlayerAsync(ticket.RealmId, ticket.PlayerId, ticket.Id, ct))
         {
@@ -90,6 +91,7 @@ internal static class TicketOpening
         }
 
         await store.SaveAsync(ticket, ct);
+        status.TicketCreated(ticket.Kind);
         return true;
     }
 }

@@ -2,6 +2,7 @@ using FluentValidation;
 using Mediator;
 using Redwood.Matchmaking.Contracts;
 using Redwood.Matchmaking.Domain;
+using Redwood.Matchmaking.Features.Processing;
 using Redwood.Matchmaking.Persistence;
 
 namespace Redwood.Matchmaking.Features.Tickets;
@@ -21,7 +22,7 @@ internal sealed class OpenQueueTicketValidator : AbstractValidator<OpenQueueTick
 }
 
 /// <summary>Puts the player at the back of the proxy zone's queue (one open ticket per player).</summary>
-internal sealed class OpenQueueTicketHandler(TicketStore store, TimeProvider time) : IRequestHandler<OpenQueueTicket, OpenQueueTicketReply>
+internal sealed class OpenQueueTicketHandler(TicketStore store, MatcherStatus status, TimeProvider time) : IRequestHandler<OpenQueueTicket, OpenQueueTicketReply>
 {
     public async ValueTask<OpenQueueTicketReply> Handle(OpenQueueTicket request, CancellationToken cancellationToken)
     {
@@ -39,7 +40,7 @@ internal sealed class OpenQueueTicketHandler(TicketStore store, TimeProvider tim
             CreatedAt = now,
             WaitingSince = now,
         };
-        return await TicketOpening.OpenAsync(store, ticket, cancellationToken)
+        return await TicketOpening.OpenAsync(store, ticket, status, cancellationToken)
             ? new OpenQueueTicketReply(ticket.Id, OpenTicketError.None)
             : new OpenQueueTicketReply(null, OpenTicketError.TicketAlreadyOpen);
     }

@@ -15,7 +15,8 @@ namespace Redwood.Realm.Features.GameServers;
 /// character, the instance this server serves, unused, unexpired) and marks the token used, so a token succeeds once
 /// even under concurrent use. The reply carries the character as last saved and the player's PlayerData.
 /// </summary>
-internal sealed class ValidateJoinTokenHandler(RealmDbContext db, TimeProvider time, ILogger<ValidateJoinTokenHandler> logger)
+internal sealed class ValidateJoinTokenHandler(
+    RealmDbContext db, TimeProvider time, RealmMetrics metrics, ILogger<ValidateJoinTokenHandler> logger)
     : IRequestHandler<ValidateJoinToken, ValidateJoinTokenReply>
 {
     public async ValueTask<ValidateJoinTokenReply> Handle(ValidateJoinToken request, CancellationToken cancellationToken)
@@ -49,6 +50,7 @@ internal sealed class ValidateJoinTokenHandler(RealmDbContext db, TimeProvider t
         }
 
         Log.JoinTokenAccepted(logger, request.PlayerId, request.CharacterId, request.ServerId);
+        metrics.JoinTokenChecked(JoinTokenError.None);
         return new ValidateJoinTokenReply(
             JoinTokenError.None,
             JsonSerializer.Serialize(PlayerCharacterWire.From(joined.Character), JsonSerializerOptions.Web),
@@ -76,6 +78,7 @@ internal sealed class ValidateJoinTokenHandler(RealmDbContext db, TimeProvider t
     private ValidateJoinTokenReply Refused(ValidateJoinToken request, JoinTokenError error)
     {
         Log.JoinTokenRefused(logger, request.PlayerId, request.CharacterId, request.ServerId, error);
+        metrics.JoinTokenChecked(error);
         return new ValidateJoinTokenReply(error, null, null);
     }
 }

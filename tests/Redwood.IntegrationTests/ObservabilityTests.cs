@@ -1,0 +1,237 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Redwood.Testing;
+
+namespace Redwood.IntegrationTests;
+
+/// <summary>
+/// Metrics and correlation through the real binary: a player flow moves the series on <c>/metrics</c> of the HTTP
+/// port, and one request's correlation id shows in the logs of both processes it crosses over real Redis.
+/// </summary>
+public sealed partial class ObservabilityTests
+{
+    private const string Password = "correct horse battery";
+    private const string RealmSecret = "observability-realm-secret-0123456789";
+    private const string ConnectToInstance = "realm:servers:connect-to-instance";
+
+    [Fact]
+    public async Task The_player_flow_moves_the_prometheus_series_on_the_http_port()
+    {
+        await using var host = await RedwoodProcess.StartAsync(new Dictionary<string, string?>
+        {
+            ["Redwood:Director:Auth:Pbkdf2Iterations"] = "1",
+            ["Redwood:GameServers:Local:GamePortBase"] = "0",
+            ["Redwood:GameServers:Local:LogDirectory"] = Path.Combine(Path.GetTempPath(), "redwood-tests", "game-server-logs"),
+        });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{host.Port("http")}") };
+
+        var before = await ScrapeAsync(http);
+        Assert.Equal(0, before.Sum("redwood_director_connections"));
+        Assert.Equal(0, before.Sum("redwood_matchmaking_tickets_created_total"));
+
+        var alice = await SignedInPlayerWithCharacterAsync(host);
+        var bob = await SignedInPlayerWithCharacterAsync(host);
+        var wrong = await alice.Director.RequestAsync("player:login:username", new { username = alice.Username, secret = "not the password", provider = "local" });
+        Assert.NotEqual(string.Empty, wrong.GetProperty("error").GetString());
+
+        Assert.Equal(string.Empty, (await JoinAsync(alice, "default")).GetProperty("error").GetString());
+        Assert.Equal(string.Empty, (await JoinAsync(bob, "default")).GetProperty("error").GetString());
+        var alicePush = await alice.Realm.NextPushAsync(ConnectToInstance, TimeSpan.FromSeconds(90));
+        var bobPush = await bob.Realm.NextPushAsync(ConnectToInstance, TimeSpan.FromSeconds(90));
+        var connection = alicePush.GetProperty("connection").GetString()!;
+        var aliceToken = alicePush.GetProperty("token").GetString()!;
+        Assert.StartsWith("ok ", await OpenOnGameServerAsync(connection, alice, aliceToken));
+        Assert.StartsWith("ok ", await OpenOnGameServerAsync(connection, bob, bobPush.GetProperty("token").GetString()!));
+        Assert.StartsWith("error", await OpenOnGameServerAsync(connection, alice, aliceToken));
+
+        var after = await ScrapeAsync(http);
+        Assert.Equal(2, after.Sum("redwood_director_connections"));
+        Assert.Equal(2, after.Sum("redwood_realm_connections"));
+        Assert.True(after.Sum("redwood_sidecar_connections") >= 1, "the game server's Sidecar link is counted");
+        Assert.Equal(1, after.Sum("redwood_director_logins_failed_total", ("reason", "invalid_credentials")));
+        Assert.Equal(2, after.Sum("redwood_matchmaking_tickets_created_total", ("kind", "matchmaking")));
+        Assert.Equal(1, after.Sum("redwood_matchmaking_matches_total"));
+        Assert.Equal(1, after.Sum("redwood_realm_allocations_total", ("result", "ready")));
+        Assert.Equal(1, after.Sum("redwood_realm_allocation_duration_seconds_count", ("result", "ready")));
+        Assert.True(after.Sum("redwood_realm_allocation_duration_seconds_sum", ("result", "ready")) > 0);
+        Assert.Equal(2, after.Sum("redwood_realm_join_token_checks_total", ("result", "accepted")));
+        Assert.Equal(1, after.Sum("redwood_realm_join_token_checks_total", ("result", "invalid")));
+
+        // The gauges follow the sockets: one player leaves both frontends.
+        await alice.Director.DisposeAsync();
+        await alice.Realm.DisposeAsync();
+        await Eventually.True(
+            async () => await ScrapeAsync(http) is var now
+                && now.Sum("redwood_director_connections") == 1 && now.Sum("redwood_realm_connections") == 1,
+            TimeSpan.FromSeconds(30),
+            "the connection gauges drop to one");
+        await bob.Director.DisposeAsync();
+        await bob.Realm.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task One_request_carries_one_correlation_id_into_the_logs_of_both_processes()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
+        var logging = new Dictionary<string, string?>
+        {
+            ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
+            ["Logging:LogLevel:Redwood.Host.Bus"] = "Debug",
+        };
+        await using var frontends = await RedwoodProcess.StartAsync(SplitSettings(prefix, logging, new()
+        {
+            ["Redwood:Modules:Matchmaking:Enabled"] = "false",
+            ["Redwood:Persistence:Provider"] = "Postgres",
+            ["ConnectionStrings:Redwood"] = await TestEnvironment.CreatePostgresDatabaseAsync(),
+            ["Redwood:Director:Auth:Pbkdf2Iterations"] = "1",
+        }));
+        await using var matchmaking = await RedwoodProcess.StartAsync(SplitSettings(prefix, logging, new()
+        {
+            ["Redwood:Modules:Director:Enabled"] = "false",
+            ["Redwood:Modules:Realm:Enabled"] = "false",
+            ["Redwood:Modules:Sidecar:Enabled"] = "false",
+        }));
+        var player = await SignedInPlayerWithCharacterAsync(frontends);
+
+        Assert.Equal(string.Empty, (await JoinAsync(player, "duo")).GetProperty("error").GetString());
+        var sent = await LineAsync(frontends, "Sending contract request Redwood.Matchmaking.Contracts.OpenMatchmakingTicket");
+        var answered = await LineAsync(matchmaking, "Answering contract request Redwood.Matchmaking.Contracts.OpenMatchmakingTicket");
+        var correlation = TraceIdOf(sent);
+        Assert.Equal(correlation, TraceIdOf(answered));
+        Assert.Contains("Player " + player.PlayerId, sent, StringComparison.Ordinal);
+
+        // The next event is a request of its own, with its own correlation id on both sides.
+        Assert.Equal(string.Empty, (await player.Realm.RequestAsync("realm:ticketing:leave", new { playerId = player.PlayerId })).GetProperty("error").GetString());
+        var leaveSent = await LineAsync(frontends, "Sending contract request Redwood.Matchmaking.Contracts.CloseTickets");
+        var leaveAnswered = await LineAsync(matchmaking, "Answering contract request Redwood.Matchmaking.Contracts.CloseTickets");
+        Assert.Equal(TraceIdOf(leaveSent), TraceIdOf(leaveAnswered));
+        Assert.NotEqual(correlation, TraceIdOf(leaveSent));
+        await player.Director.DisposeAsync();
+        await player.Realm.DisposeAsync();
+    }
+
+    private static Dictionary<string, string?> SplitSettings(string prefix, Dictionary<string, string?> logging, Dictionary<string, string?> extra)
+    {
+        var settings = new Dictionary<string, string?>(logging)
+        {
+            ["Redwood:Redis:Configuration"] = TestEnvironment.Redis,
+            ["Redwood:Redis:Prefix"] = prefix,
+            ["Redwood:Realm:Secret"] = RealmSecret,
+            ["Redwood:Director:Realms:0:Id"] = "default",
+            ["Redwood:Director:Realms:0:Name"] = "Default",
+            ["Redwood:Director:Realms:0:Uri"] = "ws://localhost:3011",
+            ["Redwood:Director:Realms:0:Secret"] = RealmSecret,
+            ["Redwood:Matchmaking:Profiles:0:Id"] = "duo",
+            ["Redwood:Matchmaking:Profiles:0:Zones:0:Name"] = "arena",
+            ["Redwood:Matchmaking:Profiles:0:Zones:0:Maps:0"] = "arena-map",
+            ["Redwood:Matchmaking:Profiles:0:MatchmakingZoneName"] = "arena",
+            ["Redwood:Matchmaking:Profiles:0:MinPlayersForMatchmaking"] = "2",
+            ["Redwood:Matchmaking:Profiles:0:MaxPlayersPerShard"] = "2",
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    private static async Task<string> LineAsync(RedwoodProcess process, string text)
+    {
+        string? found = null;
+        await Eventually.True(
+            () => Task.FromResult((found = process.Output.Split('\n').FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal))) is not null),
+            TimeSpan.FromSeconds(30),
+            "a log line with: " + text);
+        return found!;
+    }
+
+    private static string TraceIdOf(string line)
+    {
+        var match = TraceId().Match(line);
+        Assert.True(match.Success, "no TraceId in the scope of: " + line);
+        return match.Groups[1].Value;
+    }
+
+    private static async Task<Scrape> ScrapeAsync(HttpClient http)
+    {
+        using var response = await http.GetAsync("/metrics");
+        response.EnsureSuccessStatusCode();
+        return new Scrape(await response.Content.ReadAsStringAsync());
+    }
+
+    private static Task<JsonElement> JoinAsync(Player player, string profile) =>
+        player.Realm.RequestAsync("realm:ticketing:join:matchmaking", new
+        {
+            playerId = player.PlayerId,
+            characterId = player.CharacterId,
+            data = new { profileId = profile, regions = new[] { new { name = "local", ping = 0.02 } } },
+        });
+
+    /// <summary>Opens on the dev game server as the plugin does and returns its one-line answer.</summary>
+    private static async Task<string> OpenOnGameServerAsync(string connection, Player player, string token)
+    {
+        var colon = connection.LastIndexOf(':');
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(connection[..colon], int.Parse(connection[(colon + 1)..], CultureInfo.InvariantCulture));
+        var stream = tcp.GetStream();
+        var writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        await writer.WriteLineAsync($"open {connection}?RedwoodAuth=1?CharacterId={player.CharacterId}?PlayerId={player.PlayerId}?Token={token}");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await reader.ReadLineAsync(timeout.Token) ?? "closed";
+    }
+
+    private static async Task<Player> SignedInPlayerWithCharacterAsync(RedwoodProcess host)
+    {
+        var director = await PlayerClient.ConnectAsync(host.Uri("director"));
+        var username = "ob" + Guid.NewGuid().ToString("N")[..10];
+        Assert.Equal(string.Empty, (await director.RequestAsync("player:register:username", new { username, password = Password })).GetProperty("error").GetString());
+        var login = await director.RequestAsync("player:login:username", new { username, secret = Password, provider = "local" });
+        var playerId = login.GetProperty("playerId").GetString()!;
+        var handoff = await director.RequestAsync("realm:auth:player:connect:client-to-director", new { playerId, realmId = "default" });
+        var realm = await PlayerClient.ConnectAsync(host.Uri("realm"), withAuthObject: true);
+        var signIn = await realm.RequestAsync("realm:auth:player:connect:client-to-realm", new { playerId, token = handoff.GetProperty("token").GetString() });
+        Assert.Equal(string.Empty, signIn.GetProperty("error").GetString());
+        var character = await realm.RequestAsync("realm:characters:create", new { playerId, name = "Hero" + Guid.NewGuid().ToString("N")[..8], characterCreatorData = new { } });
+        Assert.Equal(string.Empty, character.GetProperty("error").GetString());
+        return new Player(username, playerId, character.GetProperty("character").GetProperty("id").GetString()!, director, realm);
+    }
+
+    [GeneratedRegex("TraceId:([0-9a-f]{32})")]
+    private static partial Regex TraceId();
+
+    private sealed record Player(string Username, string PlayerId, string CharacterId, PlayerClient Director, PlayerClient Realm);
+
+    /// <summary>One Prometheus text exposition: sums the samples of a series whose labels include the given ones.</summary>
+    private sealed class Scrape(string text)
+    {
+        public double Sum(string name, params (string Key, string Value)[] labels)
+        {
+            var total = 0.0;
+            foreach (var line in text.Split('\n'))
+            {
+                if (line.StartsWith('#') || !line.StartsWith(name, StringComparison.Ordinal)
+                    || line.Length == name.Length || (line[name.Length] != '{' && line[name.Length] != ' '))
+                {
+                    continue;
+                }
+
+                var close = line.IndexOf('}', StringComparison.Ordinal);
+                var series = close < 0 ? string.Empty : line[..(close + 1)];
+                if (labels.All(l => series.Contains($"{l.Key}=\"{l.Value}\"", StringComparison.Ordinal)))
+                {
+                    var value = line[(close < 0 ? name.Length : close + 1)..].Trim().Split(' ')[0];
+                    total += double.Parse(value, CultureInfo.InvariantCulture);
+                }
+            }
+
+            return total;
+        }
+
+        public override string ToString() => text;
+    }
+}
