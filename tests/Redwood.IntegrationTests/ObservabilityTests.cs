@@ -73,7 +73,7 @@ public sealed partial class ObservabilityTests
     }
 
     [Fact]
-    public async Task One_request_carries_one_correlation_id_into_the_logs_of_both_processes()
+    public async Task One_request_carries_one_correlation_id_into_the_logs_of_both_processes_and_bus_requests_are_measured()
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
         var logging = new Dictionary<string, string?>
@@ -87,6 +87,7 @@ public sealed partial class ObservabilityTests
             ["Redwood:Persistence:Provider"] = "Postgres",
             ["ConnectionStrings:Redwood"] = await TestEnvironment.CreatePostgresDatabaseAsync(),
             ["Redwood:Director:Auth:Pbkdf2Iterations"] = "1",
+            ["Redwood:Bus:RequestTimeout"] = "00:00:05",
         }));
         await using var matchmaking = await RedwoodProcess.StartAsync(SplitSettings(prefix, logging, new()
         {
@@ -109,6 +110,19 @@ public sealed partial class ObservabilityTests
         var leaveAnswered = await LineAsync(matchmaking, "Answering contract request Redwood.Matchmaking.Contracts.CloseTickets");
         Assert.Equal(TraceIdOf(leaveSent), TraceIdOf(leaveAnswered));
         Assert.NotEqual(correlation, TraceIdOf(leaveSent));
+
+        // The asking process measures its requests; with no Matchmaking process left, the next one times out.
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{frontends.Port("http")}") };
+        var measured = await ScrapeAsync(http);
+        Assert.Equal(1, measured.Sum("redwood_bus_request_duration_seconds_count", ("contract", "OpenMatchmakingTicket"), ("outcome", "answered")));
+        Assert.Equal(1, measured.Sum("redwood_bus_request_duration_seconds_count", ("contract", "CloseTickets"), ("outcome", "answered")));
+        Assert.Equal(0, measured.Sum("redwood_bus_request_timeouts_total"));
+        await matchmaking.DisposeAsync();
+        var unanswered = await JoinAsync(player, "duo");
+        Assert.Equal("Service temporarily unavailable, please retry", unanswered.GetProperty("error").GetString());
+        var timedOut = await ScrapeAsync(http);
+        Assert.Equal(1, timedOut.Sum("redwood_bus_request_timeouts_total", ("contract", "OpenMatchmakingTicket"), ("module", "Matchmaking")));
+        Assert.Equal(1, timedOut.Sum("redwood_bus_request_duration_seconds_count", ("contract", "OpenMatchmakingTicket"), ("outcome", "timeout")));
         await player.Director.DisposeAsync();
         await player.Realm.DisposeAsync();
     }
