@@ -17,7 +17,10 @@ public sealed record PlayerSentToGameServer(string RealmId, string PlayerId, str
 /// pushes <c>realm:servers:session:load-map</c> on the server's socket A. Every Sidecar receives it; others ignore it.
 /// </summary>
 /// <param name="RealmId">The realm.</param>
-/// <param name="ServerId">The game server (container) id the Sidecar knows the server by.</param>
+/// <param name="ServerId">
+/// The id the Sidecar knows the server by: the container id for a listener the Realm asked for
+/// (<c>OpenSidecarListener</c>), the configured or Agones identity for a standalone Sidecar process.
+/// </param>
 /// <param name="Map">The load-map payload.</param>
 public sealed record GameServerLoadMapOrdered(string RealmId, string ServerId, LoadMapOrder Map) : INotification;
 
