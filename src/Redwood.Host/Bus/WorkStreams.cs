@@ -131,7 +131,7 @@ internal sealed partial class WorkStreams(
         try
         {
             var notification = JsonSerializer.Deserialize(entry["payload"].ToString(), type, BusChannels.Json)!;
-            await RedisBus.PublishReceivedAsync(scopes, notification, stopping);
+            await RedisBus.PublishReceivedAsync(scopes, notification, durable: true, stopping);
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
