@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(4015, LogLevel.Information, "The Realm stopped game server {ServerId} ({Reason}); without Agones the game server keeps running")]
     public static partial void ShutdownWithoutAgones(ILogger logger, string serverId, string reason);
+
+    [LoggerMessage(4016, LogLevel.Debug, "Game server {ServerId} is not allocated by the Realm yet")]
+    public static partial void NotAllocatedYet(ILogger logger, string serverId);
 }

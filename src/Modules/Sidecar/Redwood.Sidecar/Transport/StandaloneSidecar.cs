@@ -22,6 +22,7 @@ internal sealed class StandaloneSidecar(
     private Task _agones = Task.CompletedTask;
     private volatile string? _serverId;
     private volatile bool _ready;
+    private int _shutdown;
 
     /// <summary>The game server this process serves; null before start-up or in embedded mode.</summary>
     public string? ServerId => _serverId;
@@ -64,13 +65,20 @@ internal sealed class StandaloneSidecar(
             return;
         }
 
+        if (Interlocked.Exchange(ref _shutdown, 1) == 1)
+        {
+            // The Realm may end a server twice (its instance, then the server row); Agones needs one call.
+            return;
+        }
+
         try
         {
             await _sdk.ShutdownAsync(cancellationToken);
             Log.AgonesShutdown(logger, serverId, reason);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
+            Volatile.Write(ref _shutdown, 0);
             Log.AgonesCallFailed(logger, serverId, "shutdown", ex);
         }
     }
