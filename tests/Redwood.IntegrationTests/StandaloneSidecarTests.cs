@@ -131,6 +131,41 @@ public sealed class StandaloneSidecarTests
     }
 
     [Fact]
+    public async Task A_standalone_sidecar_takes_its_identity_from_settings_or_from_the_agones_sdk_port_agones_sets()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
+        await using (var configured = await RedwoodProcess.StartAsync(Settings(prefix, new()
+        {
+            ["Redwood:Modules:Director:Enabled"] = "false",
+            ["Redwood:Modules:Realm:Enabled"] = "false",
+            ["Redwood:Modules:Matchmaking:Enabled"] = "false",
+            ["Redwood:Sidecar:Mode"] = "standalone",
+            ["Redwood:Sidecar:ServerId"] = "vm-17",
+            ["Redwood:Sidecar:RealmId"] = "eu",
+            ["Redwood:Sidecar:Port"] = "0",
+        })))
+        {
+            Assert.Contains("standalone for game server vm-17 of realm eu, no Agones SDK", configured.Output, StringComparison.Ordinal);
+            Assert.True(configured.Port("sidecar") > 0);
+        }
+
+        await using var agones = await FakeAgones.StartAsync("fleet-a-" + Guid.NewGuid().ToString("N")[..6], "127.0.0.1", 7777);
+        await using var fromAgones = await RedwoodProcess.StartAsync(Settings(prefix, new()
+        {
+            ["Redwood:Modules:Director:Enabled"] = "false",
+            ["Redwood:Modules:Realm:Enabled"] = "false",
+            ["Redwood:Modules:Matchmaking:Enabled"] = "false",
+            ["Redwood:Sidecar:Mode"] = "standalone",
+            ["Redwood:Sidecar:Port"] = "0",
+            // What Agones sets in every container of a GameServer pod.
+            ["AGONES_SDK_HTTP_PORT"] = agones.Url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }));
+        Assert.Contains($"standalone for game server {agones.GameServerName} of realm default, Agones SDK at http://localhost:{agones.Url.Port}/",
+            fromAgones.Output, StringComparison.Ordinal);
+        Assert.Equal(1, agones.Count("/gameserver"));
+    }
+
+    [Fact]
     public async Task A_standalone_sidecar_without_an_identity_stops_start_up_naming_the_setting()
     {
         var (exitCode, output) = await RedwoodProcess.RunToExitAsync(Settings("t" + Guid.NewGuid().ToString("N")[..10] + ":", new()
