@@ -25,7 +25,8 @@ internal sealed partial class RedisBus(
     ILogger<RedisBus> logger) : IHostedService, IAsyncDisposable
 {
     private readonly BusChannels _names = new(settings.Prefix);
-    private static readonly AsyncLocal<bool> ReceivingRemote = new();
+    private static readonly AsyncLocal<object?> ReceivedRemote = new();
+    private static readonly object EveryNotification = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ReplyEnvelope>> _pending = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _consumers = [];
@@ -34,8 +35,13 @@ internal sealed partial class RedisBus(
     /// <summary>Identifies this process on the bus; echoes of its own notifications are ignored.</summary>
     public string ProcessId { get; } = Guid.NewGuid().ToString("N");
 
-    /// <summary>True while handlers run for a notification that came from another process.</summary>
-    public static bool IsReceivingRemote => ReceivingRemote.Value;
+    /// <summary>
+    /// True while handlers run for a notification that came from another process by pub/sub (every process received
+    /// it, so what its handlers publish stays in this process); for a durable work item only that item itself, because
+    /// one process took it: what its handlers publish, even from work they start, is forwarded like any other.
+    /// </summary>
+    public static bool IsReceivedRemote(object notification) =>
+        ReceivedRemote.Value is { } received && (ReferenceEquals(received, EveryNotification) || ReferenceEquals(received, notification));
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -139,7 +145,7 @@ internal sealed partial class RedisBus(
 
             var notification = envelope.Payload.Deserialize(type, BusChannels.Json)!;
             using var activity = RedwoodTelemetry.StartReceived(type.Name, envelope.TraceParent);
-            await PublishReceivedAsync(scopes, notification, _stopping.Token);
+            await PublishReceivedAsync(scopes, notification, durable: false, _stopping.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -147,18 +153,18 @@ internal sealed partial class RedisBus(
         }
     }
 
-    /// <summary>Publishes a notification that came from another process to this process's handlers only.</summary>
-    public static async Task PublishReceivedAsync(IServiceScopeFactory scopes, object notification, CancellationToken cancellationToken)
+    /// <summary>Publishes a notification that came from another process (by pub/sub, or a durable work item) to this process's handlers only.</summary>
+    public static async Task PublishReceivedAsync(IServiceScopeFactory scopes, object notification, bool durable, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        ReceivingRemote.Value = true;
+        ReceivedRemote.Value = durable ? notification : EveryNotification;
         try
         {
             await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(notification, cancellationToken);
         }
         finally
         {
-            ReceivingRemote.Value = false;
+            ReceivedRemote.Value = null;
         }
     }
 

@@ -137,7 +137,7 @@ internal sealed partial class WorkStreams(
             var notification = JsonSerializer.Deserialize(entry["payload"].ToString(), type, BusChannels.Json)!;
             var traceParent = entry["traceparent"];
             using var activity = RedwoodTelemetry.StartReceived(type.Name, traceParent.IsNull ? null : traceParent.ToString());
-            await RedisBus.PublishReceivedAsync(scopes, notification, stopping);
+            await RedisBus.PublishReceivedAsync(scopes, notification, durable: true, stopping);
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)

@@ -17,9 +17,22 @@ public sealed record PlayerSentToGameServer(string RealmId, string PlayerId, str
 /// pushes <c>realm:servers:session:load-map</c> on the server's socket A. Every Sidecar receives it; others ignore it.
 /// </summary>
 /// <param name="RealmId">The realm.</param>
-/// <param name="ServerId">The game server (container) id the Sidecar knows the server by.</param>
+/// <param name="ServerId">
+/// The id the Sidecar knows the server by: the container id for a listener the Realm asked for
+/// (<c>OpenSidecarListener</c>), the configured or Agones identity for a standalone Sidecar process.
+/// </param>
 /// <param name="Map">The load-map payload.</param>
 public sealed record GameServerLoadMapOrdered(string RealmId, string ServerId, LoadMapOrder Map) : INotification;
+
+/// <summary>
+/// Published by the Realm when it stops a game server whose Sidecar runs as a process of its own beside it (provider
+/// <c>agones</c>): that Sidecar asks its local Agones SDK server to shut the game server down (<c>POST /shutdown</c>), and
+/// Agones deletes the GameServer and its pod. Every Sidecar receives it; others ignore it.
+/// </summary>
+/// <param name="RealmId">The realm.</param>
+/// <param name="ServerId">The id the Sidecar knows the server by (the GameServer name).</param>
+/// <param name="Reason">Why, for the Sidecar's log.</param>
+public sealed record GameServerShutdownOrdered(string RealmId, string ServerId, string Reason) : INotification;
 
 /// <summary>The §2.3.1 <c>load-map</c> payload.</summary>
 /// <param name="RequestId">Allocation id, echoed back as <c>id</c> in the instance state once loaded.</param>

@@ -117,4 +117,13 @@ internal static partial class Log
 
     [LoggerMessage(2041, LogLevel.Warning, "Start-on-boot proxy {ProxyId} could not start: {Error}")]
     public static partial void StartOnBootFailed(ILogger logger, string proxyId, string error);
+
+    [LoggerMessage(2060, LogLevel.Information, "Game server {ServerId}: Agones allocated GameServer {GameServerName} at {Connection} (namespace {Namespace}, {Selector})")]
+    public static partial void AgonesAllocated(ILogger logger, string serverId, string gameServerName, string connection, string @namespace, string selector);
+
+    [LoggerMessage(2061, LogLevel.Information, "Game server {ServerId}: Agones answered {State} (namespace {Namespace}, {Selector}); asking again")]
+    public static partial void AgonesNotAllocated(ILogger logger, string serverId, string state, string @namespace, string selector);
+
+    [LoggerMessage(2062, LogLevel.Information, "Game server {ServerId}: asked its Sidecar ({SidecarId}) to shut it down through Agones")]
+    public static partial void AgonesShutdownOrdered(ILogger logger, string serverId, string sidecarId);
 }

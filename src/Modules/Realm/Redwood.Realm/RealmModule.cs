@@ -40,9 +40,19 @@ public sealed class RealmModule : IModule
         services.AddDurableNotification<MatchFound>(Name);
         services.AddDurableNotification<QueueAdmitted>(Name);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(GameServerSettings.Read(configuration));
+        var gameServers = GameServerSettings.Read(configuration);
+        services.AddSingleton(gameServers);
         services.AddSingleton<LocalGameServerProvider>();
-        services.AddSingleton<IGameServerProvider>(sp => sp.GetRequiredService<LocalGameServerProvider>());
+        if (gameServers.Provider == "agones")
+        {
+            services.AddSingleton<AgonesGameServerProvider>();
+            services.AddSingleton<IGameServerProvider>(sp => sp.GetRequiredService<AgonesGameServerProvider>());
+        }
+        else
+        {
+            services.AddSingleton<IGameServerProvider>(sp => sp.GetRequiredService<LocalGameServerProvider>());
+        }
+
         services.AddSingleton<AllocationJobs>();
         services.AddSingleton<AllocationClaims>();
         services.AddSingleton<GameServerAllocator>();

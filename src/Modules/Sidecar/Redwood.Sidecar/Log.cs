@@ -37,4 +37,19 @@ internal static partial class Log
 
     [LoggerMessage(4011, LogLevel.Warning, "Character save from game server {ServerId} failed: {Error}")]
     public static partial void SaveFailed(ILogger logger, string serverId, string error);
+
+    [LoggerMessage(4012, LogLevel.Information, "Game server {ServerId} is Ready on Agones")]
+    public static partial void AgonesReady(ILogger logger, string serverId);
+
+    [LoggerMessage(4013, LogLevel.Information, "Asked Agones to shut game server {ServerId} down: {Reason}")]
+    public static partial void AgonesShutdown(ILogger logger, string serverId, string reason);
+
+    [LoggerMessage(4014, LogLevel.Warning, "Agones SDK call '{Call}' for game server {ServerId} failed")]
+    public static partial void AgonesCallFailed(ILogger logger, string serverId, string call, Exception exception);
+
+    [LoggerMessage(4015, LogLevel.Information, "The Realm stopped game server {ServerId} ({Reason}); without Agones the game server keeps running")]
+    public static partial void ShutdownWithoutAgones(ILogger logger, string serverId, string reason);
+
+    [LoggerMessage(4016, LogLevel.Debug, "Game server {ServerId} is not allocated by the Realm yet")]
+    public static partial void NotAllocatedYet(ILogger logger, string serverId);
 }

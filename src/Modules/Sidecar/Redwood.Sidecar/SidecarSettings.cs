@@ -1,12 +1,14 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using static Redwood.SharedKernel.Modules.SettingValues;
 
 namespace Redwood.Sidecar;
 
 /// <summary>The <c>Redwood:Sidecar</c> settings.</summary>
 /// <param name="MaxPayloadBytes">Socket.IO maximum message size (character batches can be large).</param>
 /// <param name="HeartbeatInterval">How often an unchanged instance state is still relayed to the Realm.</param>
-internal sealed record SidecarSettings(int MaxPayloadBytes, TimeSpan HeartbeatInterval)
+/// <param name="Standalone">Set in <c>standalone</c> mode (one process beside one game server); null in <c>embedded</c> mode.</param>
+internal sealed record SidecarSettings(int MaxPayloadBytes, TimeSpan HeartbeatInterval, StandaloneSidecarSettings? Standalone = null)
 {
     public static SidecarSettings Read(IConfiguration configuration)
     {
@@ -26,6 +28,64 @@ internal sealed record SidecarSettings(int MaxPayloadBytes, TimeSpan HeartbeatIn
             throw new InvalidOperationException($"Setting 'Redwood:Sidecar:HeartbeatInterval' must be a positive duration, not '{rawHeartbeat}'.");
         }
 
-        return new SidecarSettings(max, heartbeat);
+        var mode = Text(configuration, "Redwood:Sidecar:Mode", "embedded").ToLowerInvariant();
+        return mode switch
+        {
+            "embedded" => new SidecarSettings(max, heartbeat),
+            "standalone" => new SidecarSettings(max, heartbeat, StandaloneSidecarSettings.Read(configuration)),
+            _ => throw new InvalidOperationException($"Setting 'Redwood:Sidecar:Mode' must be 'embedded' or 'standalone', not '{mode}'."),
+        };
+    }
+}
+
+/// <summary>
+/// A Sidecar process of its own beside one game server (the Agones sidecar container): it listens once, at start-up,
+/// for that server, known to the Realm as <paramref name="ServerId"/>.
+/// </summary>
+/// <param name="ServerId">
+/// <c>Redwood:Sidecar:ServerId</c>; null = the GameServer name the Agones SDK reports (<c>GET /gameserver</c>).
+/// </param>
+/// <param name="RealmId"><c>Redwood:Sidecar:RealmId</c>, else <c>Redwood:Realm:Id</c>, else <c>default</c>.</param>
+/// <param name="Port"><c>Redwood:Sidecar:Port</c>: the port the game server's <c>-SidecarPort</c> names (0 = a free one).</param>
+/// <param name="AgonesSdk">
+/// The Agones SDK server's REST address: <c>Redwood:Sidecar:Agones:SdkUrl</c>, else <c>http://localhost:$AGONES_SDK_HTTP_PORT</c>
+/// when Agones set that variable; null = not on Agones.
+/// </param>
+/// <param name="HealthInterval">How often the Sidecar sends the Agones health ping while the game server is connected.</param>
+internal sealed record StandaloneSidecarSettings(string? ServerId, string RealmId, int Port, Uri? AgonesSdk, TimeSpan HealthInterval)
+{
+    public static StandaloneSidecarSettings Read(IConfiguration configuration)
+    {
+        var serverId = configuration["Redwood:Sidecar:ServerId"];
+        var realmId = Text(configuration, "Redwood:Sidecar:RealmId", Text(configuration, "Redwood:Realm:Id", "default"));
+        var port = Integer(configuration, "Redwood:Sidecar:Port", 3020, 0, 65_535);
+        Uri? sdk = null;
+        var rawSdk = configuration["Redwood:Sidecar:Agones:SdkUrl"];
+        if (!string.IsNullOrWhiteSpace(rawSdk))
+        {
+            sdk = Uri.TryCreate(rawSdk.Trim(), UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
+                ? parsed
+                : throw new InvalidOperationException($"Setting 'Redwood:Sidecar:Agones:SdkUrl' must be an http URL such as 'http://localhost:9358', not '{rawSdk}'.");
+        }
+        else if (configuration["AGONES_SDK_HTTP_PORT"] is { Length: > 0 } agonesPort)
+        {
+            sdk = int.TryParse(agonesPort, NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) && p is > 0 and <= 65_535
+                ? new Uri($"http://localhost:{p}")
+                : throw new InvalidOperationException($"The environment variable AGONES_SDK_HTTP_PORT must be a port number, not '{agonesPort}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(serverId) && sdk is null)
+        {
+            throw new InvalidOperationException(
+                "Setting 'Redwood:Sidecar:ServerId' is required with 'Redwood:Sidecar:Mode=standalone' when the Agones SDK is not " +
+                "available (neither 'Redwood:Sidecar:Agones:SdkUrl' nor AGONES_SDK_HTTP_PORT is set).");
+        }
+
+        return new StandaloneSidecarSettings(
+            string.IsNullOrWhiteSpace(serverId) ? null : serverId.Trim(),
+            realmId,
+            port,
+            sdk,
+            Duration(configuration, "Redwood:Sidecar:Agones:HealthInterval", TimeSpan.FromSeconds(2)));
     }
 }

@@ -25,6 +25,13 @@ internal sealed class GameServerContainer
 
     public string? ProviderId { get; set; }
 
+    /// <summary>
+    /// The id its Sidecar reports it under: the container id for a Sidecar this deployment opens per server (local
+    /// provider), the provider's name for the server when a Sidecar process of its own runs beside it (Agones: the
+    /// GameServer name).
+    /// </summary>
+    public required string SidecarId { get; set; }
+
     /// <summary>The <c>host:port</c> players connect to.</summary>
     public required string Connection { get; set; }
 

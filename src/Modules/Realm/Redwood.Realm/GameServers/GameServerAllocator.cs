@@ -170,7 +170,7 @@ internal sealed class GameServerAllocator(
             var db = scope.ServiceProvider.GetRequiredService<RealmDbContext>();
             db.Containers.Add(new GameServerContainer
             {
-                Id = containerId, Provider = provider.Name, Connection = string.Empty, CreatedAt = now, UpdatedAt = now, InstanceId = instanceId,
+                Id = containerId, Provider = provider.Name, SidecarId = containerId, Connection = string.Empty, CreatedAt = now, UpdatedAt = now, InstanceId = instanceId,
             });
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -192,6 +192,7 @@ internal sealed class GameServerAllocator(
             var db = scope.ServiceProvider.GetRequiredService<RealmDbContext>();
             var container = await db.Containers.FirstAsync(c => c.Id == containerId, cancellationToken);
             container.ProviderId = launched.ProviderId;
+            container.SidecarId = launched.SidecarId ?? containerId;
             container.Connection = launched.Connection;
             container.SidecarPort = launched.SidecarPort;
             container.UpdatedAt = time.GetUtcNow().UtcDateTime;
@@ -384,7 +385,7 @@ internal sealed class GameServerAllocator(
                 requestId, realm.Name, proxy.Id, instance.Id, proxy.Name, tracked.MapId ?? "default", proxy.ModeId, proxy.ContinuousPlay,
                 proxy.MaxPlayersPerShard, proxy.OwnerPlayerId, instance.Channel, proxy.ShortCode, data);
             await scope.ServiceProvider.GetRequiredService<IPublisher>()
-                .Publish(new GameServerLoadMapOrdered(realm.Id, containerId, order), cancellationToken);
+                .Publish(new GameServerLoadMapOrdered(realm.Id, container.SidecarId, order), cancellationToken);
             Log.LoadMapSent(logger, instance.Id, containerId, instance.Channel, requestId);
         }
 

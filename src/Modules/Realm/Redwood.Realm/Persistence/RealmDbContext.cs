@@ -91,10 +91,12 @@ internal abstract class RealmDbContext(DbContextOptions options) : DbContext(opt
             container.Property(c => c.Id).HasMaxLength(32);
             container.Property(c => c.Provider).HasMaxLength(32);
             container.Property(c => c.ProviderId).HasMaxLength(128);
+            container.Property(c => c.SidecarId).HasMaxLength(128);
             container.Property(c => c.Connection).HasMaxLength(256);
             container.Property(c => c.ReportedState).HasMaxLength(32);
             container.Property(c => c.InstanceId).HasMaxLength(32);
             container.HasIndex(c => c.EndedAt);
+            container.HasIndex(c => c.SidecarId);
         });
 
         modelBuilder.Entity<GameServerCollection>(collection =>

@@ -17,3 +17,10 @@ internal sealed class PlayerDataChangedHandler(SidecarServers servers) : INotifi
     public async ValueTask Handle(PlayerDataChanged notification, CancellationToken cancellationToken) =>
         await servers.PushPlayerDataAsync(notification.PlayerId, notification.PlayerData);
 }
+
+/// <summary>The Realm stopped a server: a standalone Sidecar serving it asks Agones to shut it down (others ignore it).</summary>
+internal sealed class GameServerShutdownOrderedHandler(StandaloneSidecar standalone) : INotificationHandler<GameServerShutdownOrdered>
+{
+    public async ValueTask Handle(GameServerShutdownOrdered notification, CancellationToken cancellationToken) =>
+        await standalone.ShutdownAsync(notification.ServerId, notification.Reason, cancellationToken);
+}

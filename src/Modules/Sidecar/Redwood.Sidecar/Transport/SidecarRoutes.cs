@@ -85,9 +85,14 @@ internal sealed class SidecarRoutes(IServiceScopeFactory scopes, ILogger logger,
         var reply = await Sender(request).Send(
             new ReportGameServerState(server.RealmId, server.ServerId, state.State, numPlayers, state.Id ?? string.Empty, state.MapId ?? string.Empty, state.ModeId ?? string.Empty),
             ct);
-        if (!reply.Known)
+        if (!reply.Known && settings.Standalone is null)
         {
             Log.UnknownToRealm(logger, server.ServerId, UpdateInstanceState);
+        }
+        else if (!reply.Known)
+        {
+            // A standalone Sidecar's server is unknown to the Realm until it is allocated.
+            Log.NotAllocatedYet(logger, server.ServerId);
         }
     }
 

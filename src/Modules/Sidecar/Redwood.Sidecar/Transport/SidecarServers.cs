@@ -92,6 +92,9 @@ internal sealed class SidecarServers(
         return listener.Port;
     }
 
+    /// <summary>The link of a server this process listens for, or null.</summary>
+    public GameServerLink? Find(string serverId) => _links.GetValueOrDefault(serverId);
+
     public async Task<bool> CloseAsync(string serverId, CancellationToken cancellationToken)
     {
         if (!_links.TryRemove(serverId, out var link))

@@ -17,7 +17,7 @@ internal sealed class ReportGameServerStateHandler(RealmDbContext db, TimeProvid
 {
     public async ValueTask<GameServerReportReply> Handle(ReportGameServerState request, CancellationToken cancellationToken)
     {
-        var container = await db.Containers.FirstOrDefaultAsync(c => c.Id == request.ServerId && c.EndedAt == null, cancellationToken);
+        var container = await db.Containers.FirstOrDefaultAsync(c => c.SidecarId == request.ServerId && c.EndedAt == null, cancellationToken);
         if (container is null)
         {
             return new GameServerReportReply(false);
@@ -57,7 +57,7 @@ internal sealed class ReportMapLoadFailedHandler(RealmDbContext db, TimeProvider
 {
     public async ValueTask<GameServerReportReply> Handle(ReportMapLoadFailed request, CancellationToken cancellationToken)
     {
-        var container = await db.Containers.FirstOrDefaultAsync(c => c.Id == request.ServerId && c.EndedAt == null, cancellationToken);
+        var container = await db.Containers.FirstOrDefaultAsync(c => c.SidecarId == request.ServerId && c.EndedAt == null, cancellationToken);
         if (container?.InstanceId is not { } instanceId)
         {
             return new GameServerReportReply(container is not null);
@@ -82,7 +82,7 @@ internal sealed class ReportPlayerLeftHandler(RealmDbContext db, TimeProvider ti
 {
     public async ValueTask<GameServerReportReply> Handle(ReportPlayerLeft request, CancellationToken cancellationToken)
     {
-        var instanceId = await db.Containers.Where(c => c.Id == request.ServerId && c.EndedAt == null)
+        var instanceId = await db.Containers.Where(c => c.SidecarId == request.ServerId && c.EndedAt == null)
             .Select(c => c.InstanceId).FirstOrDefaultAsync(cancellationToken);
         if (instanceId is null)
         {

@@ -19,7 +19,7 @@ internal sealed class SaveCharactersHandler(RealmDbContext db, TimeProvider time
     public async ValueTask<SaveCharactersReply> Handle(SaveCharacters request, CancellationToken cancellationToken)
     {
         var instanceId = await db.Containers.AsNoTracking()
-            .Where(c => c.Id == request.ServerId && c.EndedAt == null)
+            .Where(c => c.SidecarId == request.ServerId && c.EndedAt == null)
             .Select(c => c.InstanceId).FirstOrDefaultAsync(cancellationToken);
         if (instanceId is null)
         {

@@ -23,7 +23,7 @@ internal sealed class ValidateJoinTokenHandler(
     {
         var hash = JoinTokens.Hash(request.Token);
         var now = time.GetUtcNow().UtcDateTime;
-        var servedInstance = db.Containers.Where(c => c.Id == request.ServerId && c.EndedAt == null && c.InstanceId != null).Select(c => c.InstanceId);
+        var servedInstance = db.Containers.Where(c => c.SidecarId == request.ServerId && c.EndedAt == null && c.InstanceId != null).Select(c => c.InstanceId);
         var consumed = await db.JoinTokens
             .Where(t => t.TokenHash == hash && t.UsedAt == null && t.ExpiresAt > now
                 && t.PlayerId == request.PlayerId && t.CharacterId == request.CharacterId && servedInstance.Contains(t.InstanceId))
@@ -61,7 +61,7 @@ internal sealed class ValidateJoinTokenHandler(
     private async Task<JoinTokenError> WhyRefusedAsync(ValidateJoinToken request, string hash, DateTime now, CancellationToken cancellationToken)
     {
         var instanceId = await db.Containers.AsNoTracking()
-            .Where(c => c.Id == request.ServerId && c.EndedAt == null)
+            .Where(c => c.SidecarId == request.ServerId && c.EndedAt == null)
             .Select(c => c.InstanceId).FirstOrDefaultAsync(cancellationToken);
         if (instanceId is null)
         {

@@ -12,7 +12,7 @@ internal sealed class LoadZoneDataHandler(RealmDbContext db) : IRequestHandler<L
     public async ValueTask<LoadZoneDataReply> Handle(LoadZoneData request, CancellationToken cancellationToken)
     {
         var instance = await db.Containers.AsNoTracking()
-            .Where(c => c.Id == request.ServerId && c.EndedAt == null && c.InstanceId != null)
+            .Where(c => c.SidecarId == request.ServerId && c.EndedAt == null && c.InstanceId != null)
             .Join(db.Instances, c => c.InstanceId, i => i.Id, (c, i) => new { i.ProxyId, i.ZoneName })
             .FirstOrDefaultAsync(cancellationToken);
         if (instance is null)
@@ -33,7 +33,7 @@ internal sealed class SaveZoneDataHandler(RealmDbContext db, TimeProvider time) 
     public async ValueTask<GameServerReportReply> Handle(SaveZoneData request, CancellationToken cancellationToken)
     {
         var instance = await db.Containers.AsNoTracking()
-            .Where(c => c.Id == request.ServerId && c.EndedAt == null && c.InstanceId != null)
+            .Where(c => c.SidecarId == request.ServerId && c.EndedAt == null && c.InstanceId != null)
             .Join(db.Instances, c => c.InstanceId, i => i.Id, (c, i) => new { i.ProxyId, i.ZoneName })
             .FirstOrDefaultAsync(cancellationToken);
         if (instance is null)

@@ -189,6 +189,11 @@ namespace Redwood.Realm.Persistence.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("SidecarId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<int>("SidecarPort")
                         .HasColumnType("integer");
 
@@ -198,6 +203,8 @@ namespace Redwood.Realm.Persistence.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("EndedAt");
+
+                    b.HasIndex("SidecarId");
 
                     b.ToTable("game_server_containers", (string)null);
                 });

@@ -184,6 +184,11 @@ namespace Redwood.Realm.Persistence.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SidecarId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("SidecarPort")
                         .HasColumnType("INTEGER");
 
@@ -193,6 +198,8 @@ namespace Redwood.Realm.Persistence.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("EndedAt");
+
+                    b.HasIndex("SidecarId");
 
                     b.ToTable("game_server_containers", (string)null);
                 });

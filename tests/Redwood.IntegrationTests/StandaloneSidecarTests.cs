@@ -1,0 +1,321 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using Redwood.Testing;
+
+namespace Redwood.IntegrationTests;
+
+/// <summary>
+/// Distributed game servers with real processes over real Redis and PostgreSQL: a host running Director, Realm and
+/// Matchmaking with the <c>agones</c> provider (its Kubernetes API is <see cref="FakeAgones"/>), and beside a dev game
+/// server a host running only the Sidecar module in standalone mode, which takes the GameServer name from the Agones SDK
+/// (the same fake). The Realm knows the server only by that name: load-map, state reports, player-auth and saves cross
+/// the bus, and the Sidecar marks the GameServer Ready, sends health pings and asks Agones to shut it down.
+/// </summary>
+public sealed class StandaloneSidecarTests
+{
+    private const string RealmSecret = "standalone-sidecar-realm-secret-0123456789";
+
+    static StandaloneSidecarTests() => PlayerClient.Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_match_is_played_on_an_agones_game_server_whose_sidecar_runs_in_a_process_of_its_own()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
+        var gamePort = FreePort();
+        var gameServerName = "redwood-fleet-" + Guid.NewGuid().ToString("N")[..5] + "-x7k2p";
+        await using var agones = await FakeAgones.StartAsync(gameServerName, "127.0.0.1", gamePort);
+        var database = await TestEnvironment.CreatePostgresDatabaseAsync();
+        await using var backend = await RedwoodProcess.StartAsync(Settings(prefix, new()
+        {
+            ["Redwood:Modules:Sidecar:Enabled"] = "false",
+            ["Redwood:Persistence:Provider"] = "Postgres",
+            ["ConnectionStrings:Redwood"] = database,
+            ["Redwood:Director:Auth:Pbkdf2Iterations"] = "1",
+            ["Redwood:GameServers:Provider"] = "agones",
+            ["Redwood:GameServers:Agones:ApiServer"] = agones.Url.AbsoluteUri,
+            ["Redwood:GameServers:Agones:Namespace"] = "games",
+            ["Redwood:GameServers:Agones:Fleet"] = "redwood-fleet",
+            ["Redwood:GameServers:Agones:RealmLabel"] = "redwood.dev/realm",
+            ["Redwood:GameServers:Agones:ProfileLabel"] = "redwood.dev/profile",
+            ["Redwood:GameServers:MonitorInterval"] = "00:00:00.5",
+            ["Redwood:GameServers:StaleTimeout"] = "00:00:08",
+            ["Redwood:Matchmaking:ProcessInterval"] = "00:00:00.250",
+            ["Redwood:Matchmaking:Profiles:0:Id"] = "duo",
+            ["Redwood:Matchmaking:Profiles:0:Zones:0:Name"] = "arena",
+            ["Redwood:Matchmaking:Profiles:0:Zones:0:Maps:0"] = "arena-map",
+            ["Redwood:Matchmaking:Profiles:0:MatchmakingZoneName"] = "arena",
+            ["Redwood:Matchmaking:Profiles:0:MinPlayersForMatchmaking"] = "2",
+            ["Redwood:Matchmaking:Profiles:0:MaxPlayersPerShard"] = "2",
+        }));
+        await using var sidecar = await RedwoodProcess.StartAsync(Settings(prefix, new()
+        {
+            ["Redwood:Modules:Director:Enabled"] = "false",
+            ["Redwood:Modules:Realm:Enabled"] = "false",
+            ["Redwood:Modules:Matchmaking:Enabled"] = "false",
+            ["Redwood:Sidecar:Mode"] = "standalone",
+            ["Redwood:Sidecar:Port"] = "0",
+            ["Redwood:Sidecar:Agones:SdkUrl"] = agones.Url.AbsoluteUri,
+            ["Redwood:Sidecar:Agones:HealthInterval"] = "00:00:00.5",
+        }));
+        Assert.Contains($"standalone for game server {gameServerName} of realm default", sidecar.Output, StringComparison.Ordinal);
+        Assert.Equal(1, agones.Count("/gameserver"));
+
+        using var gameServer = StartDevGameServer(gamePort, sidecar.Port("sidecar"));
+        try
+        {
+            await Eventually.True(() => Task.FromResult(agones.Count("/ready") == 1 && agones.Count("/health") >= 2), TimeSpan.FromSeconds(60),
+                "the Sidecar marked the GameServer Ready and sent health pings");
+
+            var first = await SignedInPlayerWithCharacterAsync(backend);
+            var second = await SignedInPlayerWithCharacterAsync(backend);
+            Assert.Equal(string.Empty, (await JoinAsync(first)).GetProperty("error").GetString());
+            Assert.Equal(string.Empty, (await JoinAsync(second)).GetProperty("error").GetString());
+            var firstPush = await first.Realm.NextPushAsync("realm:servers:connect-to-instance", TimeSpan.FromSeconds(90));
+            var secondPush = await second.Realm.NextPushAsync("realm:servers:connect-to-instance", TimeSpan.FromSeconds(90));
+
+            // Allocated through the Kubernetes API with the fleet, realm and profile selectors; connection from its status.
+            var allocation = Assert.Single(agones.Allocations);
+            Assert.Equal("/apis/allocation.agones.dev/v1/namespaces/games/gameserverallocations", allocation.Path);
+            Assert.Equal(
+                new Dictionary<string, string> { ["agones.dev/fleet"] = "redwood-fleet", ["redwood.dev/profile"] = "duo", ["redwood.dev/realm"] = "default" },
+                allocation.Body.GetProperty("spec").GetProperty("selectors")[0].GetProperty("matchLabels").EnumerateObject()
+                    .ToDictionary(p => p.Name, p => p.Value.GetString()!));
+            var connection = $"127.0.0.1:{gamePort}";
+            Assert.Equal(connection, firstPush.GetProperty("connection").GetString());
+            Assert.Equal(connection, secondPush.GetProperty("connection").GetString());
+            Assert.Contains($"Agones allocated GameServer {gameServerName} at {connection}", backend.Output, StringComparison.Ordinal);
+
+            // Player-auth crosses the bus to the Realm, which knows the server by its GameServer name.
+            await using var firstGame = await GameLine.OpenAsync(connection, first, firstPush.GetProperty("token").GetString()!);
+            await using var secondGame = await GameLine.OpenAsync(connection, second, secondPush.GetProperty("token").GetString()!);
+            Assert.StartsWith("ok ", firstGame.Reply, StringComparison.Ordinal);
+            Assert.StartsWith("ok ", secondGame.Reply, StringComparison.Ordinal);
+            Assert.Equal(first.CharacterId, JsonDocument.Parse(firstGame.Reply[3..]).RootElement.GetProperty("character").GetProperty("id").GetString());
+            await using var replayed = await GameLine.OpenAsync(connection, first, firstPush.GetProperty("token").GetString()!);
+            Assert.StartsWith("error ", replayed.Reply, StringComparison.Ordinal);
+
+            // A save from the game server reaches the Realm's store.
+            Assert.Equal("ok", await firstGame.SendAsync("move 12 34 56"));
+            await Eventually.True(async () => (await RedwoodDataAsync(database, first.CharacterId)).Contains("lastLocation", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(30), "the character save crossed the bus");
+
+            // The game server dies: its reports stop, the Realm ends it and its Sidecar asks Agones to shut it down.
+            gameServer.Kill(entireProcessTree: true);
+            await Eventually.True(
+                () => Task.FromResult(agones.Count("/shutdown") >= 1
+                    && sidecar.Output.Contains($"Asked Agones to shut game server {gameServerName} down", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(60),
+                "the Sidecar asked the Agones SDK to shut the GameServer down");
+
+            // The Realm ends the server once for its instance and once for the server row: Agones is asked once.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.Equal(1, agones.Count("/shutdown"));
+        }
+        catch (Exception ex) when (ex is TimeoutException or Xunit.Sdk.XunitException)
+        {
+            // Both processes' logs say where the flow stopped.
+            throw new InvalidOperationException(
+                $"{ex.Message}\n--- backend ---\n{Tail(backend.Output)}\n--- sidecar ---\n{Tail(sidecar.Output)}", ex);
+        }
+        finally
+        {
+            if (!gameServer.HasExited)
+            {
+                gameServer.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_standalone_sidecar_takes_its_identity_from_settings_or_from_the_agones_sdk_port_agones_sets()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
+        await using (var configured = await RedwoodProcess.StartAsync(Settings(prefix, new()
+        {
+            ["Redwood:Modules:Director:Enabled"] = "false",
+            ["Redwood:Modules:Realm:Enabled"] = "false",
+            ["Redwood:Modules:Matchmaking:Enabled"] = "false",
+            ["Redwood:Sidecar:Mode"] = "standalone",
+            ["Redwood:Sidecar:ServerId"] = "vm-17",
+            ["Redwood:Sidecar:RealmId"] = "eu",
+            ["Redwood:Sidecar:Port"] = "0",
+        })))
+        {
+            Assert.Contains("standalone for game server vm-17 of realm eu, no Agones SDK", configured.Output, StringComparison.Ordinal);
+            Assert.True(configured.Port("sidecar") > 0);
+        }
+
+        await using var agones = await FakeAgones.StartAsync("fleet-a-" + Guid.NewGuid().ToString("N")[..6], "127.0.0.1", 7777);
+        await using var fromAgones = await RedwoodProcess.StartAsync(Settings(prefix, new()
+        {
+            ["Redwood:Modules:Director:Enabled"] = "false",
+            ["Redwood:Modules:Realm:Enabled"] = "false",
+            ["Redwood:Modules:Matchmaking:Enabled"] = "false",
+            ["Redwood:Sidecar:Mode"] = "standalone",
+            ["Redwood:Sidecar:Port"] = "0",
+            // What Agones sets in every container of a GameServer pod.
+            ["AGONES_SDK_HTTP_PORT"] = agones.Url.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }));
+        Assert.Contains($"standalone for game server {agones.GameServerName} of realm default, Agones SDK at http://localhost:{agones.Url.Port}/",
+            fromAgones.Output, StringComparison.Ordinal);
+        Assert.Equal(1, agones.Count("/gameserver"));
+    }
+
+    [Fact]
+    public async Task A_standalone_sidecar_without_an_identity_stops_start_up_naming_the_setting()
+    {
+        var (exitCode, output) = await RedwoodProcess.RunToExitAsync(Settings("t" + Guid.NewGuid().ToString("N")[..10] + ":", new()
+        {
+            ["Redwood:Modules:Director:Enabled"] = "false",
+            ["Redwood:Modules:Realm:Enabled"] = "false",
+            ["Redwood:Modules:Matchmaking:Enabled"] = "false",
+            ["Redwood:Sidecar:Mode"] = "standalone",
+        }));
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Setting 'Redwood:Sidecar:ServerId' is required", output, StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, string?> Settings(string prefix, Dictionary<string, string?> extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Redwood:Redis:Configuration"] = TestEnvironment.Redis,
+            ["Redwood:Redis:Prefix"] = prefix,
+            // Production refuses the shipped realm secret once Redis carries it between processes.
+            ["Redwood:Realm:Secret"] = RealmSecret,
+            ["Redwood:Director:Realms:0:Id"] = "default",
+            ["Redwood:Director:Realms:0:Name"] = "Default",
+            ["Redwood:Director:Realms:0:Uri"] = "ws://localhost:3011",
+            ["Redwood:Director:Realms:0:Secret"] = RealmSecret,
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    /// <summary>The dev game server built beside the host, as Agones would run the game server container.</summary>
+    private static Process StartDevGameServer(int gamePort, int sidecarPort)
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Redwood.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            ? "Release"
+            : "Debug";
+        var dll = Path.Combine(directory!.FullName, "src", "Redwood.Host", "bin", configuration, "net10.0", "Redwood.DevGameServer.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, "-server", $"-port={gamePort}", $"-SidecarPort={sidecarPort}", "-DevSaveInterval=0.5"])
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static string Tail(string output) => output.Length > 8000 ? output[^8000..] : output;
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private static async Task<string> RedwoodDataAsync(string database, string characterId)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT \"RedwoodData\"::text FROM realm_default.characters WHERE \"Id\" = @id", connection);
+        command.Parameters.AddWithValue("id", characterId);
+        return (await command.ExecuteScalarAsync()) as string ?? string.Empty;
+    }
+
+    private static Task<JsonElement> JoinAsync(Player player) =>
+        player.Realm.RequestAsync("realm:ticketing:join:matchmaking", new
+        {
+            playerId = player.PlayerId,
+            characterId = player.CharacterId,
+            data = new { profileId = "duo", regions = new[] { new { name = "local", ping = 0.02 } } },
+        });
+
+    private static async Task<Player> SignedInPlayerWithCharacterAsync(RedwoodProcess host)
+    {
+        var director = await PlayerClient.ConnectAsync(host.Uri("director"));
+        var username = "sc" + Guid.NewGuid().ToString("N")[..10];
+        Assert.Equal(string.Empty, (await director.RequestAsync("player:register:username", new { username, password = "correct horse battery" })).GetProperty("error").GetString());
+        var login = await director.RequestAsync("player:login:username", new { username, secret = "correct horse battery", provider = "local" });
+        var playerId = login.GetProperty("playerId").GetString()!;
+        var handoff = await director.RequestAsync("realm:auth:player:connect:client-to-director", new { playerId, realmId = "default" });
+        var realm = await PlayerClient.ConnectAsync(host.Uri("realm"), withAuthObject: true);
+        var signIn = await realm.RequestAsync("realm:auth:player:connect:client-to-realm", new { playerId, token = handoff.GetProperty("token").GetString() });
+        Assert.Equal(string.Empty, signIn.GetProperty("error").GetString());
+        var character = await realm.RequestAsync("realm:characters:create", new { playerId, name = "Hero" + Guid.NewGuid().ToString("N")[..8], characterCreatorData = new { } });
+        Assert.Equal(string.Empty, character.GetProperty("error").GetString());
+        return new Player(playerId, character.GetProperty("character").GetProperty("id").GetString()!, realm);
+    }
+
+    private sealed record Player(string PlayerId, string CharacterId, PlayerClient Realm);
+
+    /// <summary>A player's connection to the dev game server's line protocol (see the README).</summary>
+    private sealed class GameLine : IAsyncDisposable
+    {
+        private readonly TcpClient _tcp;
+        private readonly StreamReader _reader;
+        private readonly StreamWriter _writer;
+
+        private GameLine(TcpClient tcp)
+        {
+            _tcp = tcp;
+            _reader = new StreamReader(tcp.GetStream(), Encoding.UTF8);
+            _writer = new StreamWriter(tcp.GetStream(), new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
+        }
+
+        public string Reply { get; private set; } = string.Empty;
+
+        public static async Task<GameLine> OpenAsync(string connection, Player player, string token)
+        {
+            var colon = connection.LastIndexOf(':');
+            var tcp = new TcpClient();
+            await tcp.ConnectAsync(connection[..colon], int.Parse(connection[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            var line = new GameLine(tcp);
+            await line._writer.WriteLineAsync($"open {connection}?RedwoodAuth=1?CharacterId={player.CharacterId}?PlayerId={player.PlayerId}?Token={token}");
+            line.Reply = await line.ReadAsync() ?? "closed";
+            return line;
+        }
+
+        public async Task<string?> SendAsync(string text)
+        {
+            await _writer.WriteLineAsync(text);
+            return await ReadAsync();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _tcp.Dispose();
+            return ValueTask.CompletedTask;
+        }
+
+        private async Task<string?> ReadAsync()
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            return await _reader.ReadLineAsync(timeout.Token);
+        }
+    }
+}
