@@ -44,6 +44,7 @@ public sealed class RealmModule : IModule
         services.AddSingleton<IGameServerProvider>(sp => sp.GetRequiredService<LocalGameServerProvider>());
         services.AddSingleton<AllocationJobs>();
         services.AddSingleton<AllocationClaims>();
+        services.AddSingleton<JoinTokenConsumer>();
         services.AddSingleton<GameServerAllocator>();
         services.AddSingleton<GameServerLifecycle>();
     }
