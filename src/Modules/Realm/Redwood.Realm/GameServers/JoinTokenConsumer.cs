@@ -96,7 +96,10 @@ internal sealed class JoinTokenConsumer : IAsyncDisposable
 
             foreach (var pending in later)
             {
-                _queue.Writer.TryWrite(pending);
+                if (!_queue.Writer.TryWrite(pending))
+                {
+                    pending.Reply.TrySetException(new ObjectDisposedException(nameof(JoinTokenConsumer)));
+                }
             }
 
             later.Clear();
