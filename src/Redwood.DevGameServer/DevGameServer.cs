@@ -54,7 +54,7 @@ internal sealed class DevGameServer(ServerOptions options) : IAsyncDisposable
         _socketA.On("realm:servers:session:load-map", OnLoadMapAsync);
         _socketA.On("realm:players:data-changed", payload =>
         {
-            Console.WriteLine($"PlayerData changed for {payload.GetProperty("playerId").GetString()}");
+            Console.WriteLine($"PlayerData changed for {payload.GetProperty("playerId").GetString()}: {payload.GetProperty("data").GetRawText()}");
             return Task.CompletedTask;
         });
         _socketA.Start();

@@ -7,6 +7,7 @@ namespace Redwood.SocketIO;
 public sealed class SocketIONamespace
 {
     private readonly ConcurrentDictionary<string, SocketIOEventHandler> _handlers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _unordered = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
     private readonly Lock _roomsGate = new();
     private readonly Dictionary<string, HashSet<SocketIOSocket>> _rooms = new(StringComparer.Ordinal);
@@ -47,6 +48,19 @@ public sealed class SocketIONamespace
         Server.AddEventName(eventName);
     }
 
+    /// <summary>
+    /// Registers the handler of an event whose occurrences need no order: each one starts on the thread pool as it
+    /// arrives, beside the socket's ordered events and its other unordered ones, and is acknowledged when it completes
+    /// (acks may leave in any order; Socket.IO matches them by id). For requests a client pipelines on one socket when
+    /// each is independent of the others. At most <see cref="SocketIOServerOptions.MaxOutboundQueue"/> run at once per
+    /// socket; one more closes the connection, as a full inbound queue does.
+    /// </summary>
+    public void OnUnordered(string eventName, SocketIOEventHandler handler)
+    {
+        On(eventName, handler);
+        _unordered[eventName] = true;
+    }
+
     /// <summary>Registers the handler of events that have no specific handler.</summary>
     public void OnAny(SocketIOEventHandler handler)
     {
@@ -75,6 +89,8 @@ public sealed class SocketIONamespace
 
     /// <summary>Finds a connected socket by id.</summary>
     public SocketIOSocket? GetSocket(string id) => _sockets.TryGetValue(id, out var socket) ? socket : null;
+
+    internal bool IsUnordered(string eventName) => !_unordered.IsEmpty && _unordered.ContainsKey(eventName);
 
     internal SocketIOEventHandler? FindHandler(string eventName)
         => _handlers.TryGetValue(eventName, out var handler) ? handler : Volatile.Read(ref _any);

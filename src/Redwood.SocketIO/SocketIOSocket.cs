@@ -8,7 +8,8 @@ namespace Redwood.SocketIO;
 
 /// <summary>
 /// One client connected to one namespace. Events from the client are handled one at a time, in arrival order,
-/// on the thread pool; emitting is safe from any thread.
+/// on the thread pool (except events registered with <see cref="SocketIONamespace.OnUnordered"/>); emitting is safe
+/// from any thread.
 /// </summary>
 public sealed class SocketIOSocket
 {
@@ -24,6 +25,7 @@ public sealed class SocketIOSocket
     private CancellationTokenSource? _disconnect;
     private ConcurrentDictionary<string, object?>? _items;
     private long _nextAckId = -1;
+    private int _unordered;
     private int _state;
     private bool _running;
 
@@ -254,7 +256,16 @@ public sealed class SocketIOSocket
 
     internal void OnConnected() => Schedule(new Work(WorkKind.Connected, null, -1, null), force: true);
 
-    internal void OnEvent(SocketIOMessage message, long ackId) => Schedule(new Work(WorkKind.Event, message, ackId, null), force: false);
+    internal void OnEvent(SocketIOMessage message, long ackId)
+    {
+        if (Namespace.IsUnordered(message.Event))
+        {
+            StartUnordered(message, ackId);
+            return;
+        }
+
+        Schedule(new Work(WorkKind.Event, message, ackId, null), force: false);
+    }
 
     internal void OnAck(long id, SocketIOMessage message)
     {
@@ -341,6 +352,31 @@ public sealed class SocketIOSocket
         }
 
         ThreadPool.UnsafeQueueUserWorkItem(_dispatcher, preferLocal: false);
+    }
+
+    private void StartUnordered(SocketIOMessage message, long ackId)
+    {
+        if (Interlocked.Increment(ref _unordered) > Namespace.Server.Options.MaxOutboundQueue)
+        {
+            Interlocked.Decrement(ref _unordered);
+            Log.InboundQueueFull(Namespace.Server.Logger, ConnectionId, Namespace.Server.Options.MaxOutboundQueue);
+            ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.Engine.Close(DisconnectReasons.TransportError, graceful: false), _connection, preferLocal: false);
+            return;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Socket.RunUnorderedAsync(state.Message, state.AckId), (Socket: this, Message: message, AckId: ackId), preferLocal: false);
+    }
+
+    private async Task RunUnorderedAsync(SocketIOMessage message, long ackId)
+    {
+        try
+        {
+            await HandleEventAsync(message, ackId).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _unordered);
+        }
     }
 
     private async Task ContinueAsync(ValueTask pending)

@@ -15,6 +15,7 @@ return args.Length == 0 ? Usage() : args[0] switch
     "characters" => await CharacterEditBenchmark.RunAsync(args[1..]),
     "players" => await ScriptedPlayers.RunAsync(args[1..]),
     "jointokens" => await JoinTokenBenchmark.RunAsync(args[1..]),
+    "warmmatch" => await WarmMatchBenchmark.RunAsync(args[1..]),
     "micro" => RunMicro(args[1..]),
     _ => Usage(),
 };
@@ -37,6 +38,7 @@ static int Usage()
     Console.Error.WriteLine(MatcherBenchmark.Usage);
     Console.Error.WriteLine(TicketIngestBenchmark.Usage);
     Console.Error.WriteLine(CharacterEditBenchmark.Usage);
+    Console.Error.WriteLine(WarmMatchBenchmark.Usage);
     Console.Error.WriteLine(BenchmarkHost.OptionsUsage);
     Console.Error.WriteLine(ScriptedPlayers.Usage);
     Console.Error.WriteLine(JoinTokenBenchmark.Usage);

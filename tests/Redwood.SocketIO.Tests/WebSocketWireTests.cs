@@ -564,6 +564,41 @@ public sealed class WebSocketWireTests
     }
 
     [Fact]
+    public async Task Unordered_events_of_one_socket_run_beside_each_other_and_are_acked_as_they_finish()
+    {
+        var release = Events.Create<bool>();
+        await using var server = await TestServer.StartAsync(setup: s => s.Of("/").OnUnordered("check", async (_, m, _) =>
+        {
+            var n = m.Bind<int>();
+            if (n == 0)
+            {
+                await release.Task;
+            }
+
+            return n;
+        }));
+        var (client, _) = await RawWebSocket.ConnectAndJoinAsync(server);
+        await using (client)
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await client.SendTextAsync($"42{i}[\"check\",{i}.0]");
+            }
+
+            // The first check waits; the four after it are answered meanwhile, each under its own ack id.
+            var early = new List<string>();
+            for (var i = 1; i < 5; i++)
+            {
+                early.Add(await client.ReceiveTextSkippingPingsAsync());
+            }
+
+            Assert.Equal(["431[1]", "432[2]", "433[3]", "434[4]"], early.Order(StringComparer.Ordinal));
+            release.SetResult(true);
+            Assert.Equal("430[0]", await client.ReceiveTextSkippingPingsAsync());
+        }
+    }
+
+    [Fact]
     public async Task Slow_reader_is_disconnected_when_the_outbound_queue_overflows()
     {
         var connected = Events.Create<SocketIOSocket>();

@@ -23,7 +23,7 @@ public sealed record GameZone(string Name, IReadOnlyList<string> Maps)
 /// <param name="MinPlayersForMatchmaking">The fewest players a (shallow) match may have.</param>
 /// <param name="MaxPlayersPerShard">Hard cap of players on one shard; a full match has this many.</param>
 /// <param name="NumPlayersToAddShard">Soft cap at which a new shard starts (-1 = only when full).</param>
-/// <param name="NumMinutesToDestroyEmptyShard">Minutes an empty shard lives on (-1 = never destroyed while empty).</param>
+/// <param name="NumMinutesToDestroyEmptyShard">Minutes (fractions allowed) an empty shard lives on (-1 = never destroyed while empty).</param>
 /// <param name="Data">String key/values appended to the map load.</param>
 public sealed record GameProfile(
     string Id,
@@ -32,7 +32,7 @@ public sealed record GameProfile(
     int MinPlayersForMatchmaking,
     int MaxPlayersPerShard,
     int NumPlayersToAddShard,
-    int NumMinutesToDestroyEmptyShard,
+    double NumMinutesToDestroyEmptyShard,
     IReadOnlyDictionary<string, string> Data)
 {
     /// <summary>The zone named <paramref name="name"/> (case-sensitive, as on the wire), or null.</summary>
@@ -160,7 +160,7 @@ public sealed class GameProfiles
         }
 
         return new GameProfile(
-            id, zones, matchmakingZone, min, max, addShard, Integer(child, "NumMinutesToDestroyEmptyShard", 1, -1, 100_000), data);
+            id, zones, matchmakingZone, min, max, addShard, Number(child, "NumMinutesToDestroyEmptyShard", 1, -1, 100_000), data);
     }
 
     private static string? Name(IConfigurationSection section, string key, bool required)

@@ -19,7 +19,9 @@ public static partial class SocketRouteExtensions
 
     /// <summary>
     /// Handles <paramref name="eventName"/> in a new DI scope. <paramref name="errorShape"/> builds the ack for a
-    /// failure with the fields the plugin reads even on error (lists as <c>[]</c>).
+    /// failure with the fields the plugin reads even on error (lists as <c>[]</c>). An <paramref name="unordered"/>
+    /// request runs as soon as it arrives, beside the socket's other events (see
+    /// <see cref="SocketIONamespace.OnUnordered"/>): for requests that are independent of each other.
     /// </summary>
     public static void OnRequest(
         this SocketIONamespace ns,
@@ -27,10 +29,11 @@ public static partial class SocketRouteExtensions
         IServiceScopeFactory scopes,
         ILogger logger,
         Func<SocketRequest, CancellationToken, ValueTask<object>> handle,
-        Func<string, object>? errorShape = null)
+        Func<string, object>? errorShape = null,
+        bool unordered = false)
     {
         errorShape ??= ErrorOnly;
-        ns.On(eventName, async (socket, message, ct) =>
+        SocketIOEventHandler handler = async (socket, message, ct) =>
         {
             // One correlation id per event: it follows the request across the bus and into every log entry.
             using var activity = RedwoodTelemetry.StartSocketEvent(eventName);
@@ -47,7 +50,15 @@ public static partial class SocketRouteExtensions
             }
 
             return message.WantsAck ? ack : null;
-        });
+        };
+        if (unordered)
+        {
+            ns.OnUnordered(eventName, handler);
+        }
+        else
+        {
+            ns.On(eventName, handler);
+        }
     }
 
     /// <summary>Handles a fire-and-forget event (no ack expected) in a new DI scope; failures are only logged.</summary>

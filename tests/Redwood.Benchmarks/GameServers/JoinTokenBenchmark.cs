@@ -16,44 +16,58 @@ namespace Redwood.Benchmarks.GameServers;
 internal static class JoinTokenBenchmark
 {
     public const string Usage = """
-          jointokens [--tokens N] [--clients N] [--postgres CONN]        join-token checks/s through the Sidecar, SQLite and PostgreSQL
+          jointokens [--tokens N] [--clients N] [--sockets N] [--database sqlite|postgres|both] [--postgres CONN] [--host DLL]
+                                                                   join-token checks/s through the Sidecar: --clients checks in
+                                                                   flight over --sockets socket-B connections (default 16 over 1,
+                                                                   as the plugin has one socket B per game server)
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
         var tokens = Option(args, "--tokens", 20_000);
         var clients = Option(args, "--clients", 16);
+        var sockets = Math.Min(clients, Option(args, "--sockets", 1));
         var postgres = OptionText(args, "--postgres") ?? Environment.GetEnvironmentVariable("REDWOOD_TEST_POSTGRES");
-        var root = RepoRoot();
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-        await BuildHostAsync(root, stop.Token);
-        Console.WriteLine($"join-token benchmark: {tokens} tokens, {clients} socket-B clients, host {HostDll(root)}");
-        Console.WriteLine("| store | clients | checks/s | p50 ms | p99 ms | server CPU µs/check | minted/s (join-proxy) |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        var stores = new List<(string Name, string? Connection)> { ("SQLite", null) };
-        if (!string.IsNullOrWhiteSpace(postgres))
+        var hostDll = await BenchmarkHost.PrepareAsync(args, stop.Token);
+        Console.WriteLine($"join-token benchmark: {tokens} tokens, {clients} checks in flight over {sockets} socket-B connection(s), host {hostDll}");
+        Console.WriteLine("| store | in flight | sockets B | checks/s | p50 ms | p99 ms | server CPU µs/check | minted/s (join-proxy) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        var databases = BenchmarkHost.Databases(args, string.IsNullOrWhiteSpace(postgres) ? "sqlite" : "both");
+        var stores = new List<(string Name, string? Connection)>();
+        if (databases.Contains(BenchmarkDatabase.Sqlite))
         {
+            stores.Add(("SQLite", null));
+        }
+
+        if (databases.Contains(BenchmarkDatabase.Postgres))
+        {
+            if (string.IsNullOrWhiteSpace(postgres))
+            {
+                throw new ArgumentException("--database postgres needs --postgres CONN or REDWOOD_TEST_POSTGRES");
+            }
+
             stores.Add(("PostgreSQL", await CreateDatabaseAsync(postgres, stop.Token)));
         }
 
         foreach (var (name, connection) in stores)
         {
-            var result = await MeasureAsync(root, connection, tokens, clients, stop.Token);
+            var result = await MeasureAsync(hostDll, connection, tokens, clients, sockets, stop.Token);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {clients} | {result.PerSecond:0} | {result.P50:0.00} | {result.P99:0.00} | {result.CpuPerCheck:0} | {result.MintedPerSecond:0} |"));
+                $"| {name} | {clients} | {sockets} | {result.PerSecond:0} | {result.P50:0.00} | {result.P99:0.00} | {result.CpuPerCheck:0} | {result.MintedPerSecond:0} |"));
         }
 
         return 0;
     }
 
-    private static async Task<Measurement> MeasureAsync(string root, string? postgres, int tokenCount, int clients, CancellationToken ct)
+    private static async Task<Measurement> MeasureAsync(string hostDll, string? postgres, int tokenCount, int clients, int sockets, CancellationToken ct)
     {
         var directorPort = ServerProcess.FreeLoopbackPort();
         var realmPort = ServerProcess.FreeLoopbackPort();
         var sidecarPort = ServerProcess.FreeLoopbackPort();
         var data = Path.Combine(Path.GetTempPath(), "redwood-bench-" + Guid.NewGuid().ToString("N"));
-        var start = new ProcessStartInfo("dotnet", [HostDll(root)]) { WorkingDirectory = Path.GetDirectoryName(HostDll(root))! };
+        var start = new ProcessStartInfo("dotnet", [hostDll]) { WorkingDirectory = Path.GetDirectoryName(hostDll)! };
         var environment = new Dictionary<string, string>
         {
             ["Redwood__Network__BindAddress"] = "127.0.0.1",
@@ -124,18 +138,19 @@ internal static class JoinTokenBenchmark
             tokens.AddRange(minted.SelectMany(t => t));
             var mintedPerSecond = tokens.Count / minting.Elapsed.TotalSeconds;
 
-            var socketsB = new List<AckClient>();
-            for (var i = 0; i < clients; i++)
+            var socketsB = new List<PipelinedClient>();
+            for (var i = 0; i < sockets; i++)
             {
-                socketsB.Add(await AckClient.ConnectAsync(new Uri($"ws://127.0.0.1:{sidecarPort}"), ct));
+                socketsB.Add(await PipelinedClient.ConnectAsync(new Uri($"ws://127.0.0.1:{sidecarPort}"), ct));
             }
 
             var next = -1;
             var latencies = new List<double>[clients];
             var cpuBefore = server.CpuMicroseconds();
             var clock = Stopwatch.StartNew();
-            var counts = await Task.WhenAll(socketsB.Select(async (socket, index) =>
+            var counts = await Task.WhenAll(Enumerable.Range(0, clients).Select(async index =>
             {
+                var socket = socketsB[index % socketsB.Count];
                 var own = latencies[index] = [];
                 long done = 0;
                 while (Interlocked.Increment(ref next) is var n && n < tokens.Count)
@@ -160,9 +175,14 @@ internal static class JoinTokenBenchmark
             var cpu = server.CpuMicroseconds() - cpuBefore;
             var count = counts.Sum();
             var all = latencies.SelectMany(l => l).Order().ToArray();
-            foreach (var client in socketsB.Concat(minters))
+            foreach (var client in minters)
             {
                 client.Dispose();
+            }
+
+            foreach (var socket in socketsB)
+            {
+                await socket.DisposeAsync();
             }
 
             return new Measurement(count / elapsed.TotalSeconds, Percentile(all, 0.5), Percentile(all, 0.99), cpu / count, mintedPerSecond);
@@ -238,29 +258,6 @@ internal static class JoinTokenBenchmark
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
-
-    private static async Task BuildHostAsync(string root, CancellationToken cancellationToken)
-    {
-        using var build = Process.Start(new ProcessStartInfo("dotnet", ["build", "-c", "Release", "-v", "q", Path.Combine(root, "src", "Redwood.Host")]) { UseShellExecute = false })!;
-        await build.WaitForExitAsync(cancellationToken);
-        if (build.ExitCode != 0)
-        {
-            throw new InvalidOperationException("building the host failed");
-        }
-    }
-
-    private static string HostDll(string root) => Path.Combine(root, "src", "Redwood.Host", "bin", "Release", "net10.0", "Redwood.Host.dll");
-
-    private static string RepoRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Redwood.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Redwood.sln not found");
-    }
 
     private static int Option(string[] args, string name, int fallback)
     {

@@ -18,3 +18,13 @@ public sealed record PlayerLoggedOut(string PlayerId) : INotification
     /// <summary>The revoked session family (null from publishers that predate it).</summary>
     public string? SessionFamily { get; init; }
 }
+
+/// <summary>
+/// Published by the Director after a player's nickname or <c>data</c> (the parts of PlayerData it owns) changed, for
+/// example when a JWT login carries a new <c>name</c>. Every Realm that knows the player stores the new values and tells
+/// the game servers the player is on (<c>realm:players:data-changed</c>); handling it twice is harmless.
+/// </summary>
+/// <param name="PlayerId">The player.</param>
+/// <param name="Nickname">The nickname now.</param>
+/// <param name="Data">The player's <c>data</c> object now, as JSON text.</param>
+public sealed record PlayerProfileChanged(string PlayerId, string Nickname, string Data) : INotification;

@@ -55,6 +55,7 @@ public sealed class RealmModule : IModule
 
         services.AddSingleton<AllocationJobs>();
         services.AddSingleton<AllocationClaims>();
+        services.AddSingleton<JoinTokenConsumer>();
         services.AddSingleton<GameServerAllocator>();
         services.AddSingleton<GameServerLifecycle>();
     }

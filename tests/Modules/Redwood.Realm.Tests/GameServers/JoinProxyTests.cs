@@ -194,6 +194,27 @@ public abstract class JoinProxyTests(GameServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_proxy_that_ends_with_its_collection_ends_when_its_last_instance_ends()
+    {
+        await using var alice = await fixture.SignedInPlayerAsync();
+        var character = await CreateCharacterAsync(alice);
+        var proxyId = await CreateProxyAsync(alice, proxyEnds: true);
+        Ack.Succeeded(await JoinProxyAsync(alice, character, proxyId));
+        using (var process = await ServerProcessAsync(fixture.App, proxyId))
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await Testing.Eventually.True(
+            async () => (await QueryAsync(fixture.App, db => db.Proxies.AsNoTracking().FirstAsync(p => p.Id == proxyId))).EndedAt is not null,
+            TimeSpan.FromSeconds(30), "the proxy ended with its collection");
+        var collections = await QueryAsync(fixture.App, db => db.Collections.AsNoTracking().Where(c => c.ProxyId == proxyId).ToListAsync());
+        Assert.All(collections, c => Assert.NotNull(c.EndedAt));
+        Assert.Null((await QueryAsync(fixture.App, db => db.Proxies.AsNoTracking().FirstAsync(p => p.Id == proxyId))).ActiveCollectionId);
+        Assert.Equal("Proxy not found (or it has ended)", Ack.Error(await JoinProxyAsync(alice, character, proxyId)));
+    }
+
+    [Fact]
     public async Task A_map_no_server_can_load_fails_the_join_after_trying_another_server()
     {
         await using var alice = await fixture.SignedInPlayerAsync();

@@ -42,7 +42,7 @@ internal sealed class GameServerProxy
 
     public int NumPlayersToAddShard { get; set; } = -1;
 
-    public int NumMinutesToDestroyEmptyShard { get; set; } = -1;
+    public double NumMinutesToDestroyEmptyShard { get; set; } = -1;
 
     public bool Public { get; set; }
 
@@ -75,7 +75,7 @@ internal sealed record ProxySnapshot(
     bool StartOnBoot,
     string? Zones,
     int NumPlayersToAddShard,
-    int NumMinutesToDestroyEmptyShard,
+    double NumMinutesToDestroyEmptyShard,
     bool Public,
     bool ProxyEndsWhenCollectionEnds,
     int CurrentPlayers,

@@ -64,7 +64,7 @@ internal sealed record GameServerProxyWire(
     bool StartOnBoot,
     string? Zones,
     int NumPlayersToAddShard,
-    int NumMinutesToDestroyEmptyShard,
+    double NumMinutesToDestroyEmptyShard,
     bool Public,
     bool ProxyEndsWhenCollectionEnds,
     int CurrentPlayers,

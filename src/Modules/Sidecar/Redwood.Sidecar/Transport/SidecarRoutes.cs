@@ -56,7 +56,8 @@ internal sealed class SidecarRoutes(IServiceScopeFactory scopes, ILogger logger,
         ns.OnRequest(InitialLoad, scopes, logger, InitialLoadAsync, error => new InitialLoadAck(error, null, null, EmptyArray));
         ns.OnEvent(SetServer, scopes, logger, SaveCharactersAsync);
         ns.OnEvent(UpdateZone, scopes, logger, UpdateZoneAsync);
-        ns.OnRequest(PlayerAuth, scopes, logger, AuthenticateAsync);
+        // Every joining player's check is independent: a burst of joins is checked at once, not one after another.
+        ns.OnRequest(PlayerAuth, scopes, logger, AuthenticateAsync, unordered: true);
         ns.OnEvent(PlayerLeft, scopes, logger, PlayerLeftAsync);
 
         // Built by a later issue: a clear error where the plugin waits for an ack, a log line otherwise.

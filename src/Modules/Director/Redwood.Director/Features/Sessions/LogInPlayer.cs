@@ -129,7 +129,13 @@ internal sealed class LogInPlayerHandler(
             CreatedAt = now,
             ExpiresAt = now + Auth.SessionLifetime,
         });
+        var profileChanged = db.Entry(player).Property(p => p.Nickname).IsModified;
         await db.SaveChangesAsync(cancellationToken);
+        if (profileChanged)
+        {
+            await publisher.Publish(new PlayerProfileChanged(player.Id, player.Nickname, player.Data), cancellationToken);
+        }
+
         if (player.UsernameKey is { } usernameKey)
         {
             await limiter.RememberAsync(usernameKey, command.ClientAddress, cancellationToken);
@@ -246,7 +252,7 @@ internal sealed class LogInPlayerHandler(
             player = new PlayerIdentity
             {
                 Id = PlayerIdentity.NewId(),
-                Nickname = nickname.Length > 64 ? nickname[..64] : nickname,
+                Nickname = Clip(nickname),
                 Role = PlayerIdentity.PlayerRole,
                 Provider = LoginProviders.Jwt,
                 ProviderSubject = identity.Subject,
@@ -267,9 +273,18 @@ internal sealed class LogInPlayerHandler(
                     "The JWT identity could not be stored.");
             }
         }
+        else if (identity.Name is { Length: > 0 } name && DisplayText.IsAllowed(name) && Clip(name) != player.Nickname)
+        {
+            // The identity provider owns the display name: a later login carries its current one (saved with the
+            // session below; realms and game servers are told).
+            player.Nickname = Clip(name);
+            player.UpdatedAt = now;
+        }
 
         return new Attempt(LogInError.None, player, null, "jwt");
     }
+
+    private static string Clip(string nickname) => nickname.Length > 64 ? nickname[..64] : nickname;
 
     private Task<PlayerIdentity?> FindJwtPlayerAsync(string subject, CancellationToken cancellationToken) =>
         db.Players.FirstOrDefaultAsync(p => p.Provider == LoginProviders.Jwt && p.ProviderSubject == subject, cancellationToken);

@@ -336,8 +336,8 @@ namespace Redwood.Realm.Persistence.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
-                    b.Property<int>("NumMinutesToDestroyEmptyShard")
-                        .HasColumnType("integer");
+                    b.Property<double>("NumMinutesToDestroyEmptyShard")
+                        .HasColumnType("double precision");
 
                     b.Property<int>("NumPlayersToAddShard")
                         .HasColumnType("integer");

@@ -331,8 +331,8 @@ namespace Redwood.Realm.Persistence.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("NumMinutesToDestroyEmptyShard")
-                        .HasColumnType("INTEGER");
+                    b.Property<double>("NumMinutesToDestroyEmptyShard")
+                        .HasColumnType("REAL");
 
                     b.Property<int>("NumPlayersToAddShard")
                         .HasColumnType("INTEGER");
