@@ -80,7 +80,7 @@ internal static class JoinTokenBenchmark
             environment["ConnectionStrings__Redwood"] = postgres;
         }
 
-        foreach (var (key, value) in environment)
+        foreach (var (key, value) in BenchmarkHost.RealmSecretEnvironment.Concat(environment))
         {
             start.Environment[key] = value;
         }
