@@ -28,7 +28,7 @@ internal sealed class DirectorStartup(
 
         if (settings.Auth.Jwt.Enabled)
         {
-            JwtSettings.EnsureComplete(settings.Auth.Jwt, environment, logger);
+            JwtSettings.EnsureComplete(settings.Auth.Jwt);
         }
 
         if (PersistenceSettings.Read(configuration).Provider == PersistenceProvider.Postgres)
