@@ -73,6 +73,9 @@ internal static class JoinTokenBenchmark
             ["Redwood__GameServers__JoinTokenLifetime"] = "01:00:00",
             ["Redwood__GameServers__StaleTimeout"] = "01:00:00",
             ["Logging__LogLevel__Default"] = "Warning",
+
+            // The benchmark's 16 socket-B clients share one address on one sidecar listener.
+            ["Redwood__Sidecar__MaxConnectionsPerAddress"] = "0",
         };
         if (postgres is not null)
         {
