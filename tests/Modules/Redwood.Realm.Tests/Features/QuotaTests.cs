@@ -58,6 +58,30 @@ public sealed class QuotaTests
         Assert.Equal(5, await db.Proxies.CountAsync(p => p.OwnerPlayerId == player.PlayerId));
     }
 
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [InlineData(TestDatabase.Postgres)]
+    public async Task Thirty_concurrent_character_creates_from_six_sockets_of_one_player_never_exceed_the_character_cap(TestDatabase database)
+    {
+        await using var app = await RealmTestHost.StartAsync(database);
+        await using var player = await TestPlayer.CreateAsync(app.Uri("director"));
+        var sockets = new List<PlayerClient>();
+        for (var i = 0; i < 6; i++)
+        {
+            sockets.Add(await player.SignInAsync(app.Uri("realm")));
+        }
+
+        var acks = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => sockets[i % sockets.Count].RequestAsync(
+            "realm:characters:create", new { playerId = player.PlayerId, name = Names.Unique("Rush"), characterCreatorData = new { } })));
+
+        var errors = acks.Select(a => a.GetProperty("error").GetString()).ToList();
+        Assert.Equal(10, errors.Count(e => e == string.Empty));
+        Assert.All(errors.Where(e => e != string.Empty), e => Assert.Equal("You already have the maximum of 10 characters", e));
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RealmDbContext>();
+        Assert.Equal(10, await db.Characters.CountAsync(c => c.PlayerId == player.PlayerId));
+    }
+
     [Fact]
     public async Task Lists_are_bounded_in_count_and_bytes_and_always_carry_the_referenced_private_proxies()
     {
