@@ -69,8 +69,12 @@ run_pg "$PG_BIN/postgres" -D "$WORK/pg" -p "$PG_PORT" -h 127.0.0.1 -k "$WORK/pgs
 PG_PID=$!
 
 REDIS_PORT=$(free_port)
-echo "== Redis on 127.0.0.1:$REDIS_PORT"
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
+# Redis requires a password, as a deployment's should: the tests reach it only through REDWOOD_TEST_REDIS, which
+# carries the password in StackExchange.Redis syntax. The password sits in a private config file, not on a command line.
+REDIS_PASSWORD=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+( umask 077; printf 'requirepass %s\n' "$REDIS_PASSWORD" >"$WORK/redis.conf" )
+echo "== Redis on 127.0.0.1:$REDIS_PORT (password required)"
+redis-server "$WORK/redis.conf" --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$WORK" >"$WORK/redis.log" 2>&1 &
 REDIS_PID=$!
 
 for _ in $(seq 1 100); do
@@ -80,7 +84,7 @@ done
 "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" || { echo "PostgreSQL did not start:"; cat "$WORK/postgres.log"; exit 1; }
 
 export REDWOOD_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Maximum Pool Size=20"
-export REDWOOD_TEST_REDIS="127.0.0.1:$REDIS_PORT"
+export REDWOOD_TEST_REDIS="127.0.0.1:$REDIS_PORT,password=$REDIS_PASSWORD"
 ulimit -n 65536 2>/dev/null || true
 
 echo "== dotnet test"

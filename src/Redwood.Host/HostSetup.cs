@@ -78,7 +78,7 @@ internal static partial class HostSetup
         }
 
         var port = NetworkSettings.Port(configuration, "Redwood:Http:Port", 3000);
-        var address = NetworkSettings.BindAddress(configuration);
+        var address = NetworkSettings.BindAddress(configuration, "Redwood:Http:BindAddress");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, port));
     }
 

@@ -10,6 +10,7 @@ return args.Length == 0 ? Usage() : args[0] switch
 {
     "socketio" => await SocketIOBenchmark.RunAsync(args[1..]),
     "login" => await LoginBenchmark.RunAsync(args[1..]),
+    "overload" => await OverloadBenchmark.RunAsync(args[1..]),
     "matcher" => MatcherBenchmark.Run(args[1..]),
     "tickets" => await TicketIngestBenchmark.RunAsync(args[1..]),
     "characters" => await CharacterEditBenchmark.RunAsync(args[1..]),
@@ -35,6 +36,7 @@ static int Usage()
         """);
     Console.Error.WriteLine(SocketIOOptions.Usage);
     Console.Error.WriteLine(LoginBenchmark.Usage);
+    Console.Error.WriteLine(OverloadBenchmark.Usage);
     Console.Error.WriteLine(MatcherBenchmark.Usage);
     Console.Error.WriteLine(TicketIngestBenchmark.Usage);
     Console.Error.WriteLine(CharacterEditBenchmark.Usage);

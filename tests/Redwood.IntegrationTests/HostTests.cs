@@ -28,6 +28,20 @@ public sealed class HostTests
     }
 
     [Fact]
+    public async Task The_http_listener_takes_its_own_bind_address()
+    {
+        await using var host = await RedwoodProcess.StartAsync(new Dictionary<string, string?> { ["Redwood:Http:BindAddress"] = "127.0.0.3" });
+        var port = host.Port("http");
+        using var http = new HttpClient();
+
+        var health = await http.GetAsync(new Uri($"http://127.0.0.3:{port}/health"));
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetAsync(new Uri($"http://127.0.0.1:{port}/health")));
+        await using var director = await PlayerClient.ConnectAsync(host.Uri("director"));
+    }
+
+    [Fact]
     public async Task Ready_reports_the_database_and_redis_checks()
     {
         await using var app = await RedwoodApp.StartAsync(TestDatabase.Postgres, new Dictionary<string, string?>

@@ -16,6 +16,12 @@ public sealed partial class RedwoodProcess : IAsyncDisposable
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
+    /// <summary>
+    /// The realm secret every host process starts with: the process runs in Production, which refuses the shipped
+    /// development secret, so the Director's default realm and the Realm share this one unless a test sets its own.
+    /// </summary>
+    public const string RealmSecret = "test-process-realm-secret-0123456789abcdef";
+
     private RedwoodProcess(Process process) => _process = process;
 
     /// <summary>Everything the process wrote so far.</summary>
@@ -99,6 +105,11 @@ public sealed partial class RedwoodProcess : IAsyncDisposable
         start.Environment["Logging__Console__FormatterName"] = "simple";
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
         var defaults = TestEnvironment.HostDefaults();
+        defaults["Redwood:Realm:Secret"] = RealmSecret;
+        defaults["Redwood:Director:Realms:0:Id"] = "default";
+        defaults["Redwood:Director:Realms:0:Name"] = "Default";
+        defaults["Redwood:Director:Realms:0:Uri"] = "ws://localhost:3011";
+        defaults["Redwood:Director:Realms:0:Secret"] = RealmSecret;
         foreach (var (key, value) in settings)
         {
             defaults[key] = value;

@@ -13,16 +13,15 @@ public static class SecretRules
     public const int MinimumProductionBytes = 32;
 
     /// <summary>
-    /// In the Production environment, when the secret crosses processes (Redis configured: realms sign in over the
-    /// bus), refuses the shipped development secret and any secret shorter than <see cref="MinimumProductionBytes"/>
-    /// bytes with a message naming <paramref name="setting"/>. The embedded deployment (no Redis) never shows the
-    /// secret outside the process, so it keeps starting with the defaults, as do other environments.
+    /// In the Production environment refuses the shipped development secret and any secret shorter than
+    /// <see cref="MinimumProductionBytes"/> bytes with a message naming <paramref name="setting"/>, whatever the
+    /// deployment shape. Other environments (Development included) keep starting with the defaults.
     /// </summary>
-    public static void EnsureFitForEnvironment(IHostEnvironment environment, string setting, string secret, bool crossesProcesses)
+    public static void EnsureFitForEnvironment(IHostEnvironment environment, string setting, string secret)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(secret);
-        if (!environment.IsProduction() || !crossesProcesses)
+        if (!environment.IsProduction())
         {
             return;
         }
@@ -30,7 +29,7 @@ public static class SecretRules
         if (secret == DevRealmSecret)
         {
             throw new InvalidOperationException(
-                $"Setting '{setting}' is the shipped development secret; set a random secret of at least {MinimumProductionBytes} bytes before running in Production.");
+                $"Setting '{setting}' is the shipped development secret; set a random secret of at least {MinimumProductionBytes} bytes before running in Production (the Development environment accepts it).");
         }
 
         if (Encoding.UTF8.GetByteCount(secret) < MinimumProductionBytes)

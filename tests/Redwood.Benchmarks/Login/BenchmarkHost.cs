@@ -24,6 +24,19 @@ internal sealed class BenchmarkHost : IDisposable
                             --host PATH/Redwood.Host.dll (run that build instead of building src/Redwood.Host in Release)
         """;
 
+    /// <summary>
+    /// The host runs in Production (no environment is set), which refuses the shipped development realm secret, so
+    /// every benchmark host gets this one for its default realm.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> RealmSecretEnvironment = new Dictionary<string, string>
+    {
+        ["Redwood__Realm__Secret"] = "benchmark-realm-secret-0123456789abcdef",
+        ["Redwood__Director__Realms__0__Id"] = "default",
+        ["Redwood__Director__Realms__0__Name"] = "Default",
+        ["Redwood__Director__Realms__0__Uri"] = "ws://localhost:3011",
+        ["Redwood__Director__Realms__0__Secret"] = "benchmark-realm-secret-0123456789abcdef",
+    };
+
     private readonly string? _dataDirectory;
 
     private BenchmarkHost(ServerProcess server, int directorPort, int realmPort, string? dataDirectory)
@@ -88,7 +101,7 @@ internal sealed class BenchmarkHost : IDisposable
         start.Environment["Redwood__Director__Auth__HashQueueLimit"] = "1000000";
         start.Environment["Redwood__Network__MaxConnectionsPerAddress"] = "0";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (key, value) in RealmSecretEnvironment.Concat(environment ?? new Dictionary<string, string>()))
         {
             start.Environment[key] = value;
         }

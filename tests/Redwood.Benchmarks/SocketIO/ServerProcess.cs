@@ -13,6 +13,8 @@ internal sealed class ServerProcess : IDisposable
 
     private readonly Process _process;
     private readonly Queue<string> _recentOutput = new();
+    private readonly List<string> _errorLines = [];
+    private int _errorLineCount;
     private bool _stopped;
 
     private ServerProcess(string name, Process process, int port)
@@ -27,6 +29,21 @@ internal sealed class ServerProcess : IDisposable
     public int Port { get; }
 
     public int Pid => _process.Id;
+
+    /// <summary>Error- and critical-level log lines the server wrote so far (console format <c>fail:</c> / <c>crit:</c>).</summary>
+    public int ErrorLineCount => Volatile.Read(ref _errorLineCount);
+
+    /// <summary>The first error-level lines (at most 20).</summary>
+    public IReadOnlyList<string> ErrorLines
+    {
+        get
+        {
+            lock (_errorLines)
+            {
+                return [.. _errorLines];
+            }
+        }
+    }
 
     public Uri SocketUri => new($"ws://127.0.0.1:{Port}{SocketIOFraming.EnginePath}");
 
@@ -161,6 +178,18 @@ internal sealed class ServerProcess : IDisposable
         if (line is null)
         {
             return;
+        }
+
+        if (line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _errorLineCount);
+            lock (_errorLines)
+            {
+                if (_errorLines.Count < 20)
+                {
+                    _errorLines.Add(line);
+                }
+            }
         }
 
         lock (_recentOutput)

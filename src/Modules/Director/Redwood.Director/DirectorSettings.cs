@@ -176,25 +176,17 @@ internal sealed record JwtSettings(string? Secret, string Claim, string? Issuer,
 
     /// <summary>
     /// With the provider on, a token must name its issuer and audience: any other service holding the key could
-    /// otherwise mint logins. Outside Development a missing one stops start-up (naming the setting); in Development it
-    /// is a warning, so local experiments keep working.
+    /// otherwise mint logins. A missing one stops start-up in every environment, naming the setting.
     /// </summary>
-    public static void EnsureComplete(JwtSettings settings, Microsoft.Extensions.Hosting.IHostEnvironment environment, Microsoft.Extensions.Logging.ILogger logger)
+    public static void EnsureComplete(JwtSettings settings)
     {
         foreach (var (name, value) in new[] { ("Issuer", settings.Issuer), ("Audience", settings.Audience) })
         {
-            if (value is not null)
+            if (string.IsNullOrWhiteSpace(value))
             {
-                continue;
+                throw new InvalidOperationException(
+                    $"Setting '{DirectorSettings.Section}:Auth:Jwt:{name}' is required when the jwt login provider is on (Auth:Jwt:Secret is set).");
             }
-
-            var setting = $"{DirectorSettings.Section}:Auth:Jwt:{name}";
-            if (!Microsoft.Extensions.Hosting.HostEnvironmentEnvExtensions.IsDevelopment(environment))
-            {
-                throw new InvalidOperationException($"Setting '{setting}' is required when the jwt login provider is on (Auth:Jwt:Secret is set).");
-            }
-
-            Log.JwtSettingMissing(logger, setting);
         }
     }
 }

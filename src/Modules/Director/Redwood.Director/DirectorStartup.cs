@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using Redwood.Director.Features.Players;
 using Redwood.SharedKernel.Modules;
 using Redwood.SharedKernel.Persistence;
-using Redwood.SharedKernel.Ephemeral;
 using Redwood.SharedKernel.Security;
 
 namespace Redwood.Director;
@@ -22,15 +21,14 @@ internal sealed class DirectorStartup(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = services.GetRequiredService<DirectorSettings>();
-        var distributed = RedisSettings.Read(configuration).Enabled;
         for (var i = 0; i < settings.Realms.Count; i++)
         {
-            SecretRules.EnsureFitForEnvironment(environment, $"{DirectorSettings.Section}:Realms:{i}:Secret", settings.Realms[i].Secret, distributed);
+            SecretRules.EnsureFitForEnvironment(environment, $"{DirectorSettings.Section}:Realms:{i}:Secret", settings.Realms[i].Secret);
         }
 
         if (settings.Auth.Jwt.Enabled)
         {
-            JwtSettings.EnsureComplete(settings.Auth.Jwt, environment, logger);
+            JwtSettings.EnsureComplete(settings.Auth.Jwt);
         }
 
         if (PersistenceSettings.Read(configuration).Provider == PersistenceProvider.Postgres)

@@ -38,9 +38,6 @@ internal static partial class Log
     [LoggerMessage(1019, LogLevel.Warning, "Registration from {Address} refused: too many registrations ({Suppressed} more refusals from this address since the last such line)")]
     public static partial void RegistrationThrottled(ILogger logger, string address, int suppressed);
 
-    [LoggerMessage(1003, LogLevel.Warning, "Setting '{Setting}' is not set: JWT logins accept tokens of any {Setting} (refused outside Development)")]
-    public static partial void JwtSettingMissing(ILogger logger, string setting);
-
     [LoggerMessage(1014, LogLevel.Information, "Password of player {PlayerId} rehashed with {Iterations} iterations")]
     public static partial void PasswordRehashed(ILogger logger, string playerId, int iterations);
 

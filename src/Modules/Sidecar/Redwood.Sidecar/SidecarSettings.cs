@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using static Redwood.SharedKernel.Modules.SettingValues;
 
@@ -7,9 +8,17 @@ namespace Redwood.Sidecar;
 /// <summary>The <c>Redwood:Sidecar</c> settings.</summary>
 /// <param name="MaxPayloadBytes">Socket.IO maximum message size (character batches can be large).</param>
 /// <param name="HeartbeatInterval">How often an unchanged instance state is still relayed to the Realm.</param>
+/// <param name="BindAddress">Where the sidecar listeners bind: loopback unless set (the link has no authentication).</param>
+/// <param name="MaxConnectionsPerAddress">
+/// Concurrent connections one address may hold on one sidecar listener (0 = no limit). A game server opens two
+/// (sockets A and B); the default leaves room for one reconnect of each while the old socket is still closing.
+/// </param>
 /// <param name="Standalone">Set in <c>standalone</c> mode (one process beside one game server); null in <c>embedded</c> mode.</param>
-internal sealed record SidecarSettings(int MaxPayloadBytes, TimeSpan HeartbeatInterval, StandaloneSidecarSettings? Standalone = null)
+internal sealed record SidecarSettings(
+    int MaxPayloadBytes, TimeSpan HeartbeatInterval, IPAddress BindAddress, int MaxConnectionsPerAddress, StandaloneSidecarSettings? Standalone = null)
 {
+    public const int DefaultMaxConnectionsPerAddress = 4;
+
     public static SidecarSettings Read(IConfiguration configuration)
     {
         var raw = configuration["Redwood:Sidecar:MaxPayloadBytes"];
@@ -28,11 +37,27 @@ internal sealed record SidecarSettings(int MaxPayloadBytes, TimeSpan HeartbeatIn
             throw new InvalidOperationException($"Setting 'Redwood:Sidecar:HeartbeatInterval' must be a positive duration, not '{rawHeartbeat}'.");
         }
 
+        var bind = IPAddress.Loopback;
+        var rawBind = configuration["Redwood:Sidecar:BindAddress"];
+        if (!string.IsNullOrWhiteSpace(rawBind) && !IPAddress.TryParse(rawBind, out bind))
+        {
+            throw new InvalidOperationException($"Setting 'Redwood:Sidecar:BindAddress' is not an IP address: '{rawBind}'.");
+        }
+
+        var connections = DefaultMaxConnectionsPerAddress;
+        var rawConnections = configuration["Redwood:Sidecar:MaxConnectionsPerAddress"];
+        if (!string.IsNullOrWhiteSpace(rawConnections)
+            && (!int.TryParse(rawConnections, NumberStyles.Integer, CultureInfo.InvariantCulture, out connections) || connections < 0))
+        {
+            throw new InvalidOperationException(
+                $"Setting 'Redwood:Sidecar:MaxConnectionsPerAddress' must be a whole number (0 = no limit), not '{rawConnections}'.");
+        }
+
         var mode = Text(configuration, "Redwood:Sidecar:Mode", "embedded").ToLowerInvariant();
         return mode switch
         {
-            "embedded" => new SidecarSettings(max, heartbeat),
-            "standalone" => new SidecarSettings(max, heartbeat, StandaloneSidecarSettings.Read(configuration)),
+            "embedded" => new SidecarSettings(max, heartbeat, bind!, connections),
+            "standalone" => new SidecarSettings(max, heartbeat, bind!, connections, StandaloneSidecarSettings.Read(configuration)),
             _ => throw new InvalidOperationException($"Setting 'Redwood:Sidecar:Mode' must be 'embedded' or 'standalone', not '{mode}'."),
         };
     }

@@ -4,7 +4,6 @@ namespace Redwood.Director.Tests.Features;
 
 public sealed class ProductionSafetyTests
 {
-    private const string JwtSecret = "a-jwt-secret-that-is-long-enough-for-hs256";
     private const string StrongSecret = "0123456789abcdef0123456789abcdef-strong";
 
     [Fact]
@@ -16,10 +15,28 @@ public sealed class ProductionSafetyTests
     }
 
     [Fact]
-    public async Task The_embedded_production_deployment_keeps_starting_with_the_defaults()
+    public async Task The_embedded_production_deployment_refuses_the_shipped_realm_secret()
     {
-        await using var app = await DirectorApp.StartAsync(TestDatabase.Sqlite, ("environment", "Production"));
-        await using var client = await app.ConnectAsync();
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => DirectorApp.StartAsync(TestDatabase.Sqlite, ("environment", "Production")));
+
+        Assert.Contains("Setting 'Redwood:Director:Realms:0:Secret' is the shipped development secret", Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_production_realm_refuses_its_shipped_secret_even_when_the_director_has_a_strong_one()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RedwoodApp.StartAsync(TestDatabase.Sqlite,
+            new Dictionary<string, string?>(Realm(StrongSecret).ToDictionary(s => s.Item1, s => s.Item2)) { ["environment"] = "Production" }));
+
+        Assert.Contains("Setting 'Redwood:Realm:Secret' is the shipped development secret", Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Development_keeps_starting_with_the_shipped_realm_secret()
+    {
+        await using var app = await RedwoodApp.StartAsync(TestDatabase.Sqlite, new Dictionary<string, string?> { ["environment"] = "Development" });
+        await using var client = await PlayerClient.ConnectAsync(app.Uri("director"));
+
         Assert.Equal(string.Empty, (await client.RegisterAsync(DirectorApp.NewUsername())).Str("error"));
     }
 
@@ -27,39 +44,24 @@ public sealed class ProductionSafetyTests
     public async Task Production_refuses_a_short_realm_secret_and_starts_with_a_strong_one()
     {
         var shortSecret = await Assert.ThrowsAnyAsync<Exception>(() =>
-            DirectorApp.StartAsync(TestDatabase.Sqlite, [.. Realm("short-secret"), .. Distributed(), ("environment", "Production")]));
+            DirectorApp.StartAsync(TestDatabase.Sqlite, [.. Realm("short-secret"), ("environment", "Production")]));
         Assert.Contains("at least 32 bytes", Flatten(shortSecret), StringComparison.Ordinal);
 
-        await using var app = await DirectorApp.StartAsync(TestDatabase.Sqlite, [.. Realm(StrongSecret), .. Distributed(), ("environment", "Production")]);
+        await using var app = await DirectorApp.StartAsync(TestDatabase.Sqlite, [.. Realm(StrongSecret), ("environment", "Production")]);
         await using var client = await app.ConnectAsync();
         Assert.Equal(string.Empty, (await client.RegisterAsync(DirectorApp.NewUsername())).Str("error"));
     }
 
     [Fact]
-    public async Task Outside_development_the_jwt_provider_needs_an_issuer_and_an_audience()
+    public async Task The_embedded_production_host_starts_and_serves_with_strong_secrets()
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => DirectorApp.StartAsync(TestDatabase.Sqlite,
-            [.. Realm(StrongSecret), ("environment", "Staging"), ("Redwood:Director:Auth:Jwt:Secret", JwtSecret), ("Redwood:Director:Auth:Jwt:Audience", "game")]));
+        var settings = Realm(StrongSecret).ToDictionary(s => s.Item1, s => s.Item2);
+        settings["Redwood:Realm:Secret"] = StrongSecret;
+        settings["environment"] = "Production";
+        await using var app = await RedwoodApp.StartAsync(TestDatabase.Sqlite, settings);
+        await using var client = await PlayerClient.ConnectAsync(app.Uri("director"));
 
-        Assert.Contains("Redwood:Director:Auth:Jwt:Issuer", Flatten(error), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Jwt_logins_enforce_the_maximum_lifetime_and_a_clean_name()
-    {
-        await using var app = await DirectorApp.StartAsync(TestDatabase.Sqlite, ("Redwood:Director:Auth:Jwt:Secret", JwtSecret));
-        await using var client = await app.ConnectAsync();
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-
-        var tooLong = await client.LoginAsync("x", DirectorApp.Jwt(JwtSecret, new { sub = "a", iat = now, exp = now + (48 * 3600) }), "jwt");
-        var noExpiry = await client.LoginAsync("x", DirectorApp.Jwt(JwtSecret, new { sub = "b", iat = now }), "jwt");
-        var badName = await client.LoginAsync("x", DirectorApp.Jwt(JwtSecret, new { sub = "c", name = "evil\u202Egnp.exe", iat = now, exp = now + 600 }), "jwt");
-        var fine = await client.LoginAsync("x", DirectorApp.Jwt(JwtSecret, new { sub = "d", name = "Jay", iat = now, exp = now + 600 }), "jwt");
-
-        Assert.Equal("Invalid username or password", tooLong.Str("error"));
-        Assert.Equal("Invalid username or password", noExpiry.Str("error"));
-        Assert.StartsWith("The JWT name contains characters that are not allowed", badName.Str("error"), StringComparison.Ordinal);
-        Assert.Equal(string.Empty, fine.Str("error"));
+        Assert.Equal(string.Empty, (await client.RegisterAsync(DirectorApp.NewUsername())).Str("error"));
     }
 
     private static (string, string?)[] Realm(string secret) =>

@@ -223,9 +223,34 @@ public abstract class CharacterTests(RealmFixture fixture)
         Assert.Equal("Character name is required", Ack.Error(await Create(player, string.Empty, new { })));
         Assert.Equal("Character name must not start or end with spaces", Ack.Error(await Create(player, " Kai", new { })));
         Assert.Equal("Character name must be at most 32 characters", Ack.Error(await Create(player, new string('k', 33), new { })));
-        Assert.Equal("Character name contains characters that are not allowed", Ack.Error(await Create(player, "Ka\u0007i", new { })));
-        Assert.Equal("Character name contains characters that are not allowed", Ack.Error(await Create(player, "Ka\u200Bi", new { })));
+        Assert.Equal("Character name contains characters that are not allowed (control, format, private-use or unassigned)", Ack.Error(await Create(player, "Ka\u0007i", new { })));
+        Assert.Equal("Character name contains characters that are not allowed (control, format, private-use or unassigned)", Ack.Error(await Create(player, "Ka\u200Bi", new { })));
         Assert.Empty(await List(player, includeArchived: true));
+    }
+
+    [Theory]
+    [InlineData("Ka\u202Ei")]
+    [InlineData("Ka\u200Bi")]
+    [InlineData("Ka\u200Fi")]
+    [InlineData("Ka\u0000i")]
+    [InlineData("Ka\u0085i")]
+    [InlineData("Ka\uE000i")]
+    [InlineData("Ka\U000F0000i")]
+    [InlineData("Ka\u0378i")]
+    public async Task Refuses_control_format_private_use_and_unassigned_characters_on_create_and_rename_and_changes_nothing(string name)
+    {
+        const string NotAllowed = "Character name contains characters that are not allowed (control, format, private-use or unassigned)";
+        await using var player = await fixture.SignedInPlayerAsync();
+        var original = Names.Unique("Kai");
+        var id = (await Create(player, original, new { })).GetProperty("character").GetProperty("id").GetString()!;
+
+        var create = await Create(player, name, new { });
+        var rename = await player.Realm.RequestAsync("realm:characters:set:client", new { playerId = player.PlayerId, characterId = id, name });
+
+        Assert.Equal(NotAllowed, Ack.Error(create));
+        Assert.Equal(NotAllowed, Ack.Error(rename));
+        var stored = Assert.Single(await List(player, includeArchived: true));
+        Assert.Equal(original, stored.GetProperty("name").GetString());
     }
 
     [Fact]

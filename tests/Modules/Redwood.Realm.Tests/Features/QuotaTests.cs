@@ -1,5 +1,8 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Redwood.Realm.Persistence;
 using Redwood.Realm.Tests.Support;
 using Redwood.Testing;
 
@@ -23,6 +26,60 @@ public sealed class QuotaTests
         await using var other = await SignedInAsync(app);
         Assert.Equal("data is too large (at most 16384 bytes)",
             Ack.Error(await CreateProxyAsync(other, new { name = "Big", @public = true, data = new { blob = new string('x', 200_000) } })));
+    }
+
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [InlineData(TestDatabase.Postgres)]
+    public async Task Thirty_concurrent_creates_from_six_sockets_of_one_player_never_exceed_the_active_proxy_cap(TestDatabase database)
+    {
+        await using var app = await RealmTestHost.StartAsync(database);
+        await using var player = await TestPlayer.CreateAsync(app.Uri("director"));
+        var sockets = new List<PlayerClient>();
+        for (var i = 0; i < 6; i++)
+        {
+            sockets.Add(await player.SignInAsync(app.Uri("realm")));
+        }
+
+        var acks = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => sockets[i % sockets.Count].RequestAsync("realm:servers:create-proxy", new
+        {
+            playerId = player.PlayerId,
+            name = Names.Unique("Race"),
+            region = "local",
+            modeId = "deathmatch",
+            @public = i % 2 == 0,
+        })));
+
+        var errors = acks.Select(a => a.GetProperty("error").GetString()).ToList();
+        Assert.Equal(5, errors.Count(e => e == string.Empty));
+        Assert.All(errors.Where(e => e != string.Empty), e => Assert.Equal("You already have the maximum of 5 active proxies", e));
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RealmDbContext>();
+        Assert.Equal(5, await db.Proxies.CountAsync(p => p.OwnerPlayerId == player.PlayerId));
+    }
+
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [InlineData(TestDatabase.Postgres)]
+    public async Task Thirty_concurrent_character_creates_from_six_sockets_of_one_player_never_exceed_the_character_cap(TestDatabase database)
+    {
+        await using var app = await RealmTestHost.StartAsync(database);
+        await using var player = await TestPlayer.CreateAsync(app.Uri("director"));
+        var sockets = new List<PlayerClient>();
+        for (var i = 0; i < 6; i++)
+        {
+            sockets.Add(await player.SignInAsync(app.Uri("realm")));
+        }
+
+        var acks = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => sockets[i % sockets.Count].RequestAsync(
+            "realm:characters:create", new { playerId = player.PlayerId, name = Names.Unique("Rush"), characterCreatorData = new { } })));
+
+        var errors = acks.Select(a => a.GetProperty("error").GetString()).ToList();
+        Assert.Equal(10, errors.Count(e => e == string.Empty));
+        Assert.All(errors.Where(e => e != string.Empty), e => Assert.Equal("You already have the maximum of 10 characters", e));
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<RealmDbContext>();
+        Assert.Equal(10, await db.Characters.CountAsync(c => c.PlayerId == player.PlayerId));
     }
 
     [Fact]

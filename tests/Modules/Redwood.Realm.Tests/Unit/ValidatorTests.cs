@@ -30,10 +30,10 @@ public sealed class ValidatorTests
     [InlineData("Aria ", "Character name must not start or end with spaces")]
     [InlineData("Ariadnes", null)]
     [InlineData("Ariadness", "Character name must be at most 8 characters")]
-    [InlineData("A\tb", "Character name contains characters that are not allowed")]
-    [InlineData("A\u202Eb", "Character name contains characters that are not allowed")]
-    [InlineData("A\uE000b", "Character name contains characters that are not allowed")]
-    [InlineData("A\uD800b", "Character name contains characters that are not allowed")]
+    [InlineData("A\tb", "Character name contains characters that are not allowed (control, format, private-use or unassigned)")]
+    [InlineData("A\u202Eb", "Character name contains characters that are not allowed (control, format, private-use or unassigned)")]
+    [InlineData("A\uE000b", "Character name contains characters that are not allowed (control, format, private-use or unassigned)")]
+    [InlineData("A\uD800b", "Character name contains characters that are not allowed (control, format, private-use or unassigned)")]
     public void Validates_character_names(string name, string? error) =>
         AssertOutcome(new CreateCharacterValidator(Settings), new CreateCharacterCommand("p1", name, Json("{}")), error);
 

@@ -10,7 +10,8 @@ internal sealed record JwtIdentity(string Subject, string? Name);
 /// <summary>
 /// Checks a game's own JWT (<c>provider:"jwt"</c>, §3.6): HS256 only, signed with <c>Auth:Jwt:Secret</c>, with an
 /// <c>exp</c> no further than <c>Auth:Jwt:MaxLifetime</c> from <c>iat</c>, within its lifetime, issuer and audience
-/// checked (required outside Development). The identity is the configured claim (default <c>sub</c>).
+/// always checked (start-up requires both settings with the provider on; without them nothing is accepted). The
+/// identity is the configured claim (default <c>sub</c>).
 /// </summary>
 internal sealed class JwtIdentityReader(JwtSettings settings, TimeProvider time)
 {
@@ -29,9 +30,9 @@ internal sealed class JwtIdentityReader(JwtSettings settings, TimeProvider time)
             IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(settings.Secret)),
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             ValidateIssuerSigningKey = true,
-            ValidateIssuer = settings.Issuer is not null,
+            ValidateIssuer = true,
             ValidIssuer = settings.Issuer,
-            ValidateAudience = settings.Audience is not null,
+            ValidateAudience = true,
             ValidAudience = settings.Audience,
             ValidateLifetime = true,
             RequireExpirationTime = true,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FluentValidation;
+using Redwood.SharedKernel.Text;
 
 namespace Redwood.Realm.Domain;
 
@@ -10,8 +11,9 @@ internal static class FieldRules
 {
     /// <summary>
     /// A display name: required, at most <paramref name="maxLength"/> characters (text elements, so accents and
-    /// emoji count once), no surrounding whitespace, and no control, format, separator or unassigned characters
-    /// (they make names that look identical but differ, or break chat and logs).
+    /// emoji count once), no surrounding whitespace, and only characters <see cref="DisplayText.IsAllowed"/> accepts
+    /// (the rule usernames and JWT names follow): control, format (bidi, zero-width), separator, private-use and
+    /// unassigned characters make names that look identical but differ, or break chat and logs.
     /// </summary>
     public static IRuleBuilderOptions<T, string?> DisplayName<T>(this IRuleBuilderInitial<T, string?> rule, string what, int maxLength) =>
         rule.Cascade(CascadeMode.Stop)
@@ -19,7 +21,8 @@ internal static class FieldRules
             .Must(n => n!.Trim().Length == n.Length).WithMessage($"{what} must not start or end with spaces")
             .Must(n => new StringInfo(n!.Normalize(NormalizationForm.FormC)).LengthInTextElements <= maxLength)
             .WithMessage($"{what} must be at most {maxLength} characters")
-            .Must(HasOnlyAllowedCharacters).WithMessage($"{what} contains characters that are not allowed");
+            .Must(n => DisplayText.IsAllowed(n!))
+            .WithMessage($"{what} contains characters that are not allowed (control, format, private-use or unassigned)");
 
     /// <summary>
     /// An optional JSON value that must be an object of at most <paramref name="maxBytes"/> UTF-8 bytes and contain
@@ -37,37 +40,6 @@ internal static class FieldRules
 
     /// <summary>UTF-8 size of a stored JSON text or name.</summary>
     public static int ByteSize(string value) => Encoding.UTF8.GetByteCount(value);
-
-    private static bool HasOnlyAllowedCharacters(string? name)
-    {
-        if (name is null)
-        {
-            return false;
-        }
-
-        foreach (var rune in name.EnumerateRunes())
-        {
-            switch (Rune.GetUnicodeCategory(rune))
-            {
-                case UnicodeCategory.Control:
-                case UnicodeCategory.Format:
-                case UnicodeCategory.LineSeparator:
-                case UnicodeCategory.ParagraphSeparator:
-                case UnicodeCategory.PrivateUse:
-                case UnicodeCategory.OtherNotAssigned:
-                case UnicodeCategory.Surrogate:
-                    return false;
-            }
-
-            if (rune == Rune.ReplacementChar)
-            {
-                // Lone surrogates decode to U+FFFD: refuse them rather than store a mangled name.
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     private static bool HasInvalidText(JsonElement value)
     {

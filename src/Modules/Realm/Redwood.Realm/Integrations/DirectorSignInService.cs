@@ -4,7 +4,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Redwood.Director.Contracts;
 using Redwood.Realm.Transport;
-using Redwood.SharedKernel.Ephemeral;
 using Redwood.SharedKernel.Security;
 
 namespace Redwood.Realm.Integrations;
@@ -21,13 +20,12 @@ internal sealed class DirectorSignInService(
     IServiceScopeFactory scopes,
     TimeProvider time,
     IHostEnvironment environment,
-    RedisSettings redis,
     ILogger<DirectorSignInService> logger) : BackgroundService
 {
     /// <summary>Refuses to start in Production with the shipped or a short realm secret (before anything runs).</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        SecretRules.EnsureFitForEnvironment(environment, "Redwood:Realm:Secret", settings.Secret, redis.Enabled);
+        SecretRules.EnsureFitForEnvironment(environment, "Redwood:Realm:Secret", settings.Secret);
         return base.StartAsync(cancellationToken);
     }
 

@@ -78,14 +78,17 @@ internal sealed class SidecarServers(
             return existing.Listener.Port;
         }
 
-        var server = new SocketIOServer(new SocketIOServerOptions { MaxPayload = settings.MaxPayloadBytes }, loggerFactory);
+        var server = new SocketIOServer(
+            new SocketIOServerOptions { MaxPayload = settings.MaxPayloadBytes, MaxConnectionsPerAddress = settings.MaxConnectionsPerAddress },
+            loggerFactory);
         var ns = server.Of("/");
         GameServerLink? link = null;
         var routes = new SidecarRoutes(scopes, _logger, settings, () => link!);
         routes.Map(ns);
 
-        // The game server is on the same host: the sidecar listens on loopback only (the link has no authentication).
-        var listener = await SocketIOListener.StartAsync(server, new IPEndPoint(IPAddress.Loopback, port), null, loggerFactory, cancellationToken);
+        // The game server is on the same host: the sidecar listens on loopback unless told otherwise (the link has no
+        // authentication), and one address holds at most a few connections (a game server needs two).
+        var listener = await SocketIOListener.StartAsync(server, new IPEndPoint(settings.BindAddress, port), null, loggerFactory, cancellationToken);
         link = new GameServerLink(realmId, serverId, listener);
         _links[serverId] = link;
         Log.Listening(_logger, serverId, listener.Port);

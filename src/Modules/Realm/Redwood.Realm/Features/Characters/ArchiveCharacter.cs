@@ -37,6 +37,13 @@ internal sealed class ArchiveCharacterHandler(
 {
     public async ValueTask<ArchiveCharacterResult> Handle(ArchiveCharacterCommand command, CancellationToken cancellationToken)
     {
+        // A restore counts the active characters: it takes the same per-owner lock as a create (see OwnerLock).
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!command.Archived)
+        {
+            await OwnerLock.TakeAsync(db, "characters", command.PlayerId, cancellationToken);
+        }
+
         var character = await db.Characters.FirstOrDefaultAsync(c => c.Id == command.CharacterId, cancellationToken);
         if (character is null)
         {
@@ -75,6 +82,7 @@ internal sealed class ArchiveCharacterHandler(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         Log.CharacterArchived(logger, character.Id, command.Archived);
         return new ArchiveCharacterResult(ArchiveCharacterError.None);
     }

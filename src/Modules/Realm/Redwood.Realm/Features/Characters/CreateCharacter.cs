@@ -53,6 +53,10 @@ internal sealed class CreateCharacterHandler(
             return new CreateCharacterResult(CreateCharacterError.TooLarge, null);
         }
 
+        // Count and insert in one transaction that no other create or restore by this player can interleave with
+        // (see OwnerLock), so concurrent requests from several sockets cannot exceed the limits.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await OwnerLock.TakeAsync(db, "characters", command.PlayerId, cancellationToken);
         var active = await db.Characters.CountAsync(c => c.PlayerId == command.PlayerId && c.ArchivedAt == null, cancellationToken);
         if (active >= settings.Characters.MaxPerPlayer)
         {
@@ -85,6 +89,7 @@ internal sealed class CreateCharacterHandler(
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {

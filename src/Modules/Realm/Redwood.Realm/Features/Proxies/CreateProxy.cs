@@ -89,23 +89,28 @@ internal sealed class CreateProxyHandler(
             return new CreateProxyResult(CreateProxyError.CharacterNotFound, null);
         }
 
-        // Admins are exempt: start-on-boot proxies are configuration, not a player's lobbies.
-        if (command.CallerRole != AdminRole
-            && await db.Proxies.CountAsync(p => p.OwnerPlayerId == command.PlayerId && p.EndedAt == null, cancellationToken)
-                >= settings.Proxies.MaxActivePerPlayer)
-        {
-            return new CreateProxyResult(CreateProxyError.TooManyProxies, null);
-        }
-
         var requestedCode = string.IsNullOrEmpty(command.ShortCode) ? null : command.ShortCode.ToUpperInvariant();
-        if (requestedCode is not null && await db.Proxies.AnyAsync(p => p.ShortCode == requestedCode, cancellationToken))
-        {
-            return new CreateProxyResult(CreateProxyError.ShortCodeTaken, null);
-        }
-
         var now = time.GetUtcNow().UtcDateTime;
         for (var attempt = 1; ; attempt++)
         {
+            // The quota is counted and the proxy inserted in one transaction that no other create by the same owner can
+            // interleave with (see OwnerLock), so concurrent creates from several sockets cannot exceed it.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await OwnerLock.TakeAsync(db, "proxies", command.PlayerId, cancellationToken);
+
+            // Admins are exempt: start-on-boot proxies are configuration, not a player's lobbies.
+            if (command.CallerRole != AdminRole
+                && await db.Proxies.CountAsync(p => p.OwnerPlayerId == command.PlayerId && p.EndedAt == null, cancellationToken)
+                    >= settings.Proxies.MaxActivePerPlayer)
+            {
+                return new CreateProxyResult(CreateProxyError.TooManyProxies, null);
+            }
+
+            if (requestedCode is not null && await db.Proxies.AnyAsync(p => p.ShortCode == requestedCode, cancellationToken))
+            {
+                return new CreateProxyResult(CreateProxyError.ShortCodeTaken, null);
+            }
+
             var proxy = new GameServerProxy
             {
                 Id = RealmIds.NewId(),
@@ -129,12 +134,14 @@ internal sealed class CreateProxyHandler(
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
                 Log.ProxyCreated(logger, proxy.Id, command.PlayerId, proxy.Public);
                 return new CreateProxyResult(CreateProxyError.None, proxy.Public ? proxy.Id : proxy.ShortCode);
             }
             catch (DbUpdateException) when (proxy.ShortCode is not null)
             {
-                // The unique index on ShortCode decided a race (or a generated code collided).
+                // The unique index on ShortCode decided a race (or a generated code collided): this transaction
+                // rolls back when it is disposed, and the next attempt starts a new one.
                 db.ChangeTracker.Clear();
                 if (requestedCode is not null || attempt >= ShortCodeAttempts)
                 {
