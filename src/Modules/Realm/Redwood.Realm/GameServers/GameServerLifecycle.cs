@@ -101,7 +101,7 @@ internal sealed class GameServerLifecycle(
                 continue;
             }
 
-            jobs.Start("start-on-boot proxy " + proxyId, async ct =>
+            _ = jobs.Start("start-on-boot proxy " + proxyId, async ct =>
             {
                 try
                 {
@@ -223,7 +223,7 @@ internal sealed class GameServerLifecycle(
             return;
         }
 
-        jobs.Start("warm pool", async ct =>
+        _ = jobs.Start("warm pool", async ct =>
         {
             try
             {
