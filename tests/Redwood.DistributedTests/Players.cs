@@ -7,7 +7,7 @@ namespace Redwood.DistributedTests;
 internal sealed class Player : IAsyncDisposable
 {
     public const string ConnectToInstance = "realm:servers:connect-to-instance";
-    private const string Password = "correct horse battery";
+    public const string Password = "correct horse battery";
 
     private Player(string username, string playerId, PlayerClient director)
     {
@@ -27,7 +27,7 @@ internal sealed class Player : IAsyncDisposable
     public string CharacterId { get; private set; } = string.Empty;
 
     /// <summary>Registers and logs in on <paramref name="director"/>, hands off to <paramref name="realm"/> and creates a character.</summary>
-    public static async Task<Player> ArriveAsync(RedwoodProcess director, RedwoodProcess realm)
+    public static async Task<Player> ArriveAsync(RedwoodProcess director, RedwoodProcess realm, string realmId = "default")
     {
         var socket = await PlayerClient.ConnectAsync(director.Uri("director"));
         var username = "dp" + Guid.NewGuid().ToString("N")[..12];
@@ -35,7 +35,7 @@ internal sealed class Player : IAsyncDisposable
         var login = await socket.RequestAsync("player:login:username", new { username, secret = Password, provider = "local" });
         Assert.Equal(string.Empty, login.GetProperty("error").GetString());
         var player = new Player(username, login.GetProperty("playerId").GetString()!, socket);
-        await player.HandOffAsync(realm);
+        await player.HandOffAsync(realm, realmId);
         var character = await player.Realm.RequestAsync("realm:characters:create", new
         {
             playerId = player.PlayerId, name = "Hero" + Guid.NewGuid().ToString("N")[..8], characterCreatorData = new { },
@@ -46,9 +46,9 @@ internal sealed class Player : IAsyncDisposable
     }
 
     /// <summary>Mints a hand-off token on the player's Director socket and signs in to <paramref name="realm"/> with it.</summary>
-    public async Task HandOffAsync(RedwoodProcess realm)
+    public async Task HandOffAsync(RedwoodProcess realm, string realmId = "default")
     {
-        var handoff = await Director.RequestAsync("realm:auth:player:connect:client-to-director", new { playerId = PlayerId, realmId = "default" });
+        var handoff = await Director.RequestAsync("realm:auth:player:connect:client-to-director", new { playerId = PlayerId, realmId });
         Assert.Equal(string.Empty, handoff.GetProperty("error").GetString());
         var socket = await PlayerClient.ConnectAsync(realm.Uri("realm"), withAuthObject: true);
         var signIn = await socket.RequestAsync("realm:auth:player:connect:client-to-realm", new { playerId = PlayerId, token = handoff.GetProperty("token").GetString() });
