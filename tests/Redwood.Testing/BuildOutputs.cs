@@ -9,7 +9,8 @@ public static class BuildOutputs
     /// <summary>The dev game server, <c>src/Redwood.DevGameServer</c>.</summary>
     public static string DevGameServer() => Existing("Redwood.DevGameServer");
 
-    private static string Existing(string project)
+    /// <summary>The repository root (where Redwood.sln is).</summary>
+    public static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Redwood.sln")))
@@ -22,10 +23,15 @@ public static class BuildOutputs
             throw new InvalidOperationException("Redwood.sln not found above " + AppContext.BaseDirectory);
         }
 
+        return directory.FullName;
+    }
+
+    private static string Existing(string project)
+    {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
             ? "Release"
             : "Debug";
-        var dll = Path.Combine(directory.FullName, "src", project, "bin", configuration, "net10.0", project + ".dll");
+        var dll = Path.Combine(RepositoryRoot(), "src", project, "bin", configuration, "net10.0", project + ".dll");
         return File.Exists(dll) ? dll : throw new InvalidOperationException($"Build {project} first: {dll} is missing");
     }
 }
