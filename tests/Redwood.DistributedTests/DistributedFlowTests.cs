@@ -45,6 +45,9 @@ public sealed class DistributedFlowTests
                 await player.JoinMatchmakingAsync();
             }
 
+            // One replica of the realm runs its lifecycle checks and purges.
+            Assert.Single(topology.Realms, r => r.Output.Contains("took the lease realm:default:lifecycle", StringComparison.Ordinal));
+            Assert.Single(topology.Realms, r => r.Output.Contains("took the lease realm:default:purge", StringComparison.Ordinal));
             var matcher = topology.MatcherLeaseHolder();
             var otherMatcher = topology.Matchmakers.Single(m => m != matcher);
             await Task.WhenAll(matcher.DisposeAsync().AsTask(), topology.Realms[0].DisposeAsync().AsTask());
@@ -57,6 +60,9 @@ public sealed class DistributedFlowTests
             games.AddRange(played2.Select(p => p.Game));
             Assert.All(played2, p => Assert.True(p.Game.Admitted, p.Game.Reply));
             Assert.Contains("took the lease matchmaking:matcher", otherMatcher.Output, StringComparison.Ordinal);
+            await Eventually.True(
+                () => Task.FromResult(survivor.Output.Contains("took the lease realm:default:lifecycle", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(30), "the surviving replica holds the realm's lifecycle lease");
 
             // What the game servers write reaches the Realm database: every wave-2 player's save is there.
             foreach (var (player, game) in wave2.Zip(played2.Select(p => p.Game)))

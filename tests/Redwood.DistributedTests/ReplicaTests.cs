@@ -31,6 +31,30 @@ public sealed class ReplicaTests
     }
 
     [Fact]
+    public async Task A_hand_off_token_minted_by_a_director_replica_that_died_is_consumed_through_the_other()
+    {
+        await using var topology = await Topology.CreateAsync();
+        var minting = await topology.AddAsync("Director");
+        await topology.AddAsync("Director");
+        var realm = await topology.AddAsync("Realm");
+        await topology.ExplainedAsync(async () =>
+        {
+            await using var director = await PlayerClient.ConnectAsync(minting.Uri("director"));
+            var username = "ho" + Guid.NewGuid().ToString("N")[..10];
+            Assert.Equal(string.Empty, (await director.RequestAsync("player:register:username", new { username, password = Player.Password })).GetProperty("error").GetString());
+            var login = await director.RequestAsync("player:login:username", new { username, secret = Player.Password, provider = "local" });
+            var playerId = login.GetProperty("playerId").GetString()!;
+            var handoff = await director.RequestAsync("realm:auth:player:connect:client-to-director", new { playerId, realmId = "default" });
+
+            // Only the other Director replica is left to answer the Realm's check.
+            await minting.DisposeAsync();
+            await using var socket = await PlayerClient.ConnectAsync(realm.Uri("realm"), withAuthObject: true);
+            var signIn = await socket.RequestAsync("realm:auth:player:connect:client-to-realm", new { playerId, token = handoff.GetProperty("token").GetString() });
+            Assert.Equal(string.Empty, signIn.GetProperty("error").GetString());
+        });
+    }
+
+    [Fact]
     public async Task Each_realm_of_a_deployment_allocates_and_validates_its_own_matches()
     {
         await using var topology = await Topology.CreateAsync(settings =>
