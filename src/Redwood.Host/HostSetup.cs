@@ -59,6 +59,7 @@ internal static partial class HostSetup
         builder.Services.AddEphemeralStore(configuration);
         if (redis.Enabled)
         {
+            builder.Services.AddSingleton<BusPartitions>();
             builder.Services.AddSingleton<RedisBus>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisBus>());
             builder.Services.AddSingleton<WorkStreams>();

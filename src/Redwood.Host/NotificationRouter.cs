@@ -16,14 +16,15 @@ internal sealed partial class NotificationRouter(
         NotificationHandlers<TNotification> handlers, TNotification notification, CancellationToken cancellationToken)
         where TNotification : INotification
     {
-        if (!RedisBus.IsReceivedRemote(notification) && services.GetService<WorkStreams>() is { } work && work.IsDurable(notification.GetType()))
+        var received = RedisBus.IsReceivedFromRemote(notification);
+        if (!received && services.GetService<WorkStreams>() is { } work && work.IsDurable(notification.GetType()))
         {
             // Work that must not be lost: one consumer of the owning module takes it from the stream, maybe here.
             await work.EnqueueAsync(notification, cancellationToken);
             return;
         }
 
-        if (!RedisBus.IsReceivedRemote(notification) && modules.IsContract(notification.GetType()) && services.GetService<RedisBus>() is { } bus)
+        if (!received && modules.IsContract(notification.GetType()) && services.GetService<RedisBus>() is { } bus)
         {
             try
             {

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Redwood.Benchmarks.Bus;
 using Redwood.Benchmarks.Characters;
 using Redwood.Benchmarks.GameServers;
 using Redwood.Benchmarks.Login;
@@ -17,6 +18,7 @@ return args.Length == 0 ? Usage() : args[0] switch
     "players" => await ScriptedPlayers.RunAsync(args[1..]),
     "jointokens" => await JoinTokenBenchmark.RunAsync(args[1..]),
     "warmmatch" => await WarmMatchBenchmark.RunAsync(args[1..]),
+    "bus" => await BusRoundTripBenchmark.RunAsync(args[1..]),
     "micro" => RunMicro(args[1..]),
     _ => Usage(),
 };
@@ -44,5 +46,6 @@ static int Usage()
     Console.Error.WriteLine(BenchmarkHost.OptionsUsage);
     Console.Error.WriteLine(ScriptedPlayers.Usage);
     Console.Error.WriteLine(JoinTokenBenchmark.Usage);
+    Console.Error.WriteLine(BusRoundTripBenchmark.Usage);
     return 2;
 }

@@ -123,6 +123,9 @@ public sealed partial class RedwoodProcess : IAsyncDisposable
         return start;
     }
 
+    /// <summary>True once the process ended (or was killed by <see cref="DisposeAsync"/>).</summary>
+    public bool HasExited => Volatile.Read(ref _disposed) != 0 || _process.HasExited;
+
     /// <summary>The port an endpoint bound (<c>http</c>, <c>director</c>, <c>realm</c>, ...).</summary>
     public int Port(string endpoint)
     {
@@ -137,7 +140,7 @@ public sealed partial class RedwoodProcess : IAsyncDisposable
     /// <summary>The <c>ws://127.0.0.1:port</c> of an endpoint.</summary>
     public Uri Uri(string endpoint) => new($"ws://127.0.0.1:{Port(endpoint)}");
 
-    /// <inheritdoc />
+    /// <summary>Kills the process and everything it started at once (SIGKILL: no shutdown, as when a machine dies).</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -154,26 +157,7 @@ public sealed partial class RedwoodProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>The host's own build output (same configuration as the tests), so it runs exactly as shipped.</summary>
-    private static string HostBinary()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Redwood.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        if (directory is null)
-        {
-            throw new InvalidOperationException("Redwood.sln not found above " + AppContext.BaseDirectory);
-        }
-
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-            ? "Release"
-            : "Debug";
-        var dll = Path.Combine(directory.FullName, "src", "Redwood.Host", "bin", configuration, "net10.0", "Redwood.Host.dll");
-        return File.Exists(dll) ? dll : throw new InvalidOperationException($"Build the host first: {dll} is missing");
-    }
+    private static string HostBinary() => BuildOutputs.Host();
 
     private void OnLine(string? line)
     {

@@ -24,9 +24,8 @@ internal sealed class ContractTypes(ModuleRegistry modules)
     }
 
     /// <summary>Contract requests owned by the enabled modules (this process answers them for the others).</summary>
-    public IEnumerable<Type> RequestsAnsweredHere() => _byName.Values
-        .Where(e => e.Owner.Enabled && IsRequest(e.Type))
-        .Select(e => e.Type);
+    public IEnumerable<(Type Type, ModuleInfo Owner)> RequestsAnsweredHere() => _byName.Values
+        .Where(e => e.Owner.Enabled && IsRequest(e.Type));
 
     public static bool IsRequest(Type type) =>
         type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IRequest<>));

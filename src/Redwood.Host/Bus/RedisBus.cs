@@ -18,6 +18,7 @@ namespace Redwood.Host.Bus;
 internal sealed partial class RedisBus(
     IConnectionMultiplexer redis,
     ContractTypes contracts,
+    BusPartitions partitions,
     IServiceScopeFactory scopes,
     IConfiguration configuration,
     RedisSettings settings,
@@ -25,8 +26,7 @@ internal sealed partial class RedisBus(
     ILogger<RedisBus> logger) : IHostedService, IAsyncDisposable
 {
     private readonly BusChannels _names = new(settings.Prefix);
-    private static readonly AsyncLocal<object?> ReceivedRemote = new();
-    private static readonly object EveryNotification = new();
+    private static readonly AsyncLocal<object?> ReceivingRemote = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<ReplyEnvelope>> _pending = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _consumers = [];
@@ -36,23 +36,23 @@ internal sealed partial class RedisBus(
     public string ProcessId { get; } = Guid.NewGuid().ToString("N");
 
     /// <summary>
-    /// True while handlers run for a notification that came from another process by pub/sub (every process received
-    /// it, so what its handlers publish stays in this process); for a durable work item only that item itself, because
-    /// one process took it: what its handlers publish, even from work they start, is forwarded like any other.
+    /// True while this process's handlers run for <paramref name="notification"/>, which came from another process (it
+    /// must not go back out). Notifications those handlers publish in turn are new, and travel as usual.
     /// </summary>
-    public static bool IsReceivedRemote(object notification) =>
-        ReceivedRemote.Value is { } received && (ReferenceEquals(received, EveryNotification) || ReferenceEquals(received, notification));
+    public static bool IsReceivedFromRemote(object notification) => ReferenceEquals(ReceivingRemote.Value, notification);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var subscriber = redis.GetSubscriber();
         await subscriber.SubscribeAsync(RedisChannel.Pattern(_names.NotificationPattern), (channel, message) => { _ = OnNotificationAsync(message!); });
         await subscriber.SubscribeAsync(RedisChannel.Literal(_names.Reply(ProcessId)), (_, message) => OnReply(message!));
-        foreach (var type in contracts.RequestsAnsweredHere())
+        foreach (var (type, owner) in contracts.RequestsAnsweredHere())
         {
+            // A partitioned module (a realm) reads only its own partition's queue.
+            var route = partitions.ServedRouteOf(type, owner.Name);
             var signal = new SemaphoreSlim(0);
-            await subscriber.SubscribeAsync(RedisChannel.Literal(_names.RequestReady(ContractTypes.NameOf(type))), (_, _) => signal.Release());
-            _consumers.Add(ConsumeAsync(type, signal, _stopping.Token));
+            await subscriber.SubscribeAsync(RedisChannel.Literal(_names.RequestReady(route)), (_, _) => signal.Release());
+            _consumers.Add(ConsumeAsync(type, route, signal, _stopping.Token));
         }
     }
 
@@ -83,6 +83,7 @@ internal sealed partial class RedisBus(
     public async Task<TResponse> SendAsync<TResponse>(object request, ModuleInfo owner, CancellationToken cancellationToken)
     {
         var type = ContractTypes.NameOf(request.GetType());
+        var route = partitions.RouteOf(request, owner.Name);
         var id = Guid.NewGuid().ToString("N");
         var reply = new TaskCompletionSource<ReplyEnvelope>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = reply;
@@ -95,8 +96,8 @@ internal sealed partial class RedisBus(
             var envelope = new RequestEnvelope(id, _names.Reply(ProcessId), type, deadline.ToUnixTimeMilliseconds(),
                 JsonSerializer.SerializeToElement(request, request.GetType(), BusChannels.Json), RedwoodTelemetry.TraceParent);
             var db = redis.GetDatabase();
-            await db.ListLeftPushAsync(_names.RequestQueue(type), JsonSerializer.Serialize(envelope, BusChannels.Json));
-            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(_names.RequestReady(type)), id);
+            await db.ListLeftPushAsync(_names.RequestQueue(route), JsonSerializer.Serialize(envelope, BusChannels.Json));
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(_names.RequestReady(route)), id);
             ReplyEnvelope answer;
             try
             {
@@ -145,7 +146,7 @@ internal sealed partial class RedisBus(
 
             var notification = envelope.Payload.Deserialize(type, BusChannels.Json)!;
             using var activity = RedwoodTelemetry.StartReceived(type.Name, envelope.TraceParent);
-            await PublishReceivedAsync(scopes, notification, durable: false, _stopping.Token);
+            await PublishReceivedAsync(scopes, notification, _stopping.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -154,17 +155,18 @@ internal sealed partial class RedisBus(
     }
 
     /// <summary>Publishes a notification that came from another process (by pub/sub, or a durable work item) to this process's handlers only.</summary>
-    public static async Task PublishReceivedAsync(IServiceScopeFactory scopes, object notification, bool durable, CancellationToken cancellationToken)
+    public static async Task PublishReceivedAsync(IServiceScopeFactory scopes, object notification, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
-        ReceivedRemote.Value = durable ? notification : EveryNotification;
+        var previous = ReceivingRemote.Value;
+        ReceivingRemote.Value = notification;
         try
         {
             await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(notification, cancellationToken);
         }
         finally
         {
-            ReceivedRemote.Value = null;
+            ReceivingRemote.Value = previous;
         }
     }
 
@@ -187,9 +189,9 @@ internal sealed partial class RedisBus(
         }
     }
 
-    private async Task ConsumeAsync(Type type, SemaphoreSlim signal, CancellationToken stopping)
+    private async Task ConsumeAsync(Type type, string route, SemaphoreSlim signal, CancellationToken stopping)
     {
-        var queue = _names.RequestQueue(ContractTypes.NameOf(type));
+        var queue = _names.RequestQueue(route);
         var db = redis.GetDatabase();
         while (!stopping.IsCancellationRequested)
         {

@@ -39,6 +39,9 @@ public sealed class RealmModule : IModule
         // Matches and queue admissions start game servers: that work must not be lost between processes.
         services.AddDurableNotification<MatchFound>(Name);
         services.AddDurableNotification<QueueAdmitted>(Name);
+
+        // Over Redis, what is for one realm (requests carrying RealmId, its matches) reaches only that realm's processes.
+        services.AddModulePartitioning(Name, "RealmId", settings.Id);
         services.TryAddSingleton(TimeProvider.System);
         var gameServers = GameServerSettings.Read(configuration);
         services.AddSingleton(gameServers);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Redwood.Realm.Domain;
 using Redwood.Realm.Tests.Support;
+using Redwood.Testing;
 using static Redwood.Realm.Tests.Support.GameServerSteps;
 
 namespace Redwood.Realm.Tests.GameServers;

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,19 +10,7 @@ namespace Redwood.Realm.Tests.Support;
 /// <summary>A host whose local provider launches the dev game server (fast saves, map "broken" refused).</summary>
 public abstract class GameServerFixture(TestDatabase database) : RealmFixture(database)
 {
-    public static string DevGameServerDll()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Redwood.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-            ? "Release"
-            : "Debug";
-        return Path.Combine(directory!.FullName, "src", "Redwood.DevGameServer", "bin", configuration, "net10.0", "Redwood.DevGameServer.dll");
-    }
+    public static string DevGameServerDll() => BuildOutputs.DevGameServer();
 
     public static Dictionary<string, string?> GameServerSettings(params string[] arguments)
     {
@@ -93,58 +79,5 @@ internal static class GameServerSteps
         var providerId = await QueryAsync(app, db => db.Instances.AsNoTracking()
             .Where(i => i.ProxyId == proxyId && i.EndedAt == null).Select(i => i.ProviderId).FirstAsync());
         return Process.GetProcessById(int.Parse(providerId!, System.Globalization.CultureInfo.InvariantCulture));
-    }
-}
-
-/// <summary>A player's game connection to the dev game server (its TCP line protocol).</summary>
-public sealed class GameClient : IAsyncDisposable
-{
-    private readonly TcpClient _tcp;
-    private readonly StreamReader _reader;
-    private readonly StreamWriter _writer;
-
-    private GameClient(TcpClient tcp)
-    {
-        _tcp = tcp;
-        var stream = tcp.GetStream();
-        _reader = new StreamReader(stream, Encoding.UTF8);
-        _writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
-    }
-
-    /// <summary>The server's answer to <c>open</c>: <c>ok {character, player}</c> or <c>error ...</c>.</summary>
-    public string Reply { get; private set; } = string.Empty;
-
-    public bool Admitted => Reply.StartsWith("ok ", StringComparison.Ordinal);
-
-    public JsonElement Welcome => JsonDocument.Parse(Reply[3..]).RootElement;
-
-    /// <summary>Connects to <c>host:port</c> and sends the plugin's <c>open</c> options.</summary>
-    public static async Task<GameClient> OpenAsync(string connection, string playerId, string characterId, string token)
-    {
-        var colon = connection.LastIndexOf(':');
-        var tcp = new TcpClient();
-        await tcp.ConnectAsync(connection[..colon], int.Parse(connection[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-        var client = new GameClient(tcp);
-        await client._writer.WriteLineAsync($"open {connection}?RedwoodAuth=1?CharacterId={characterId}?PlayerId={playerId}?Token={token}");
-        client.Reply = await client.ReadAsync() ?? "closed";
-        return client;
-    }
-
-    public async Task<string?> SendAsync(string line)
-    {
-        await _writer.WriteLineAsync(line);
-        return await ReadAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _tcp.Dispose();
-        await Task.CompletedTask;
-    }
-
-    private async Task<string?> ReadAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        return await _reader.ReadLineAsync(timeout.Token);
     }
 }

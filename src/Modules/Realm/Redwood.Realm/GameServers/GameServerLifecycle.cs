@@ -4,6 +4,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Redwood.Realm.Domain;
 using Redwood.Realm.Persistence;
+using Redwood.SharedKernel.Ephemeral;
+using Redwood.SharedKernel.Messaging;
 
 namespace Redwood.Realm.GameServers;
 
@@ -69,12 +71,20 @@ internal sealed class GameServerLifecycle(
         }
     }
 
-    public async Task TickAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One pass: the realm-wide checks only on the process holding the realm's lifecycle lease (one replica ends and
+    /// starts what the realm has), the warm pool of this process's own provider on every process.
+    /// </summary>
+    public async Task TickAsync(bool realmWide, CancellationToken cancellationToken)
     {
-        await EndLostServersAsync(cancellationToken);
-        await StopEmptyShardsAsync(cancellationToken);
-        await EndFinishedCollectionsAsync(cancellationToken);
-        await StartOnBootProxiesAsync(cancellationToken);
+        if (realmWide)
+        {
+            await EndLostServersAsync(cancellationToken);
+            await StopEmptyShardsAsync(cancellationToken);
+            await EndFinishedCollectionsAsync(cancellationToken);
+            await StartOnBootProxiesAsync(cancellationToken);
+        }
+
         FillWarmPool();
     }
 
@@ -101,7 +111,7 @@ internal sealed class GameServerLifecycle(
                 continue;
             }
 
-            jobs.Start("start-on-boot proxy " + proxyId, async ct =>
+            _ = jobs.Start("start-on-boot proxy " + proxyId, async ct =>
             {
                 try
                 {
@@ -223,7 +233,7 @@ internal sealed class GameServerLifecycle(
             return;
         }
 
-        jobs.Start("warm pool", async ct =>
+        _ = jobs.Start("warm pool", async ct =>
         {
             try
             {
@@ -247,16 +257,28 @@ internal sealed class GameServerLifecycle(
     }
 }
 
-/// <summary>Runs <see cref="GameServerLifecycle"/>: start-on-boot proxies at once, then a tick every <c>MonitorInterval</c>.</summary>
-internal sealed class GameServerMonitor(GameServerLifecycle lifecycle, GameServerSettings settings, TimeProvider time, ILogger<GameServerMonitor> logger)
+/// <summary>
+/// Runs <see cref="GameServerLifecycle"/>: start-on-boot proxies at once, then a tick every <c>MonitorInterval</c>. The
+/// realm-wide part runs under the lease <c>realm:&lt;id&gt;:lifecycle</c>, so that with several replicas of a realm one
+/// process at a time ends lost servers, empty shards and finished collections and starts start-on-boot proxies; another
+/// takes over within the interval plus five seconds when the holder dies.
+/// </summary>
+internal sealed partial class GameServerMonitor(
+    GameServerLifecycle lifecycle, GameServerSettings settings, RealmSettings realm, IEphemeralStore store, TimeProvider time, ILogger<GameServerMonitor> logger)
     : BackgroundService
 {
+    private readonly string _lease = $"realm:{realm.Id}:lifecycle";
+    private bool _holding;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
         try
         {
-            await lifecycle.StartOnBootProxiesAsync(stoppingToken);
+            if (await HoldLeaseAsync(stoppingToken))
+            {
+                await lifecycle.StartOnBootProxiesAsync(stoppingToken);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -270,7 +292,7 @@ internal sealed class GameServerMonitor(GameServerLifecycle lifecycle, GameServe
             {
                 try
                 {
-                    await lifecycle.TickAsync(stoppingToken);
+                    await lifecycle.TickAsync(await HoldLeaseAsync(stoppingToken), stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -283,4 +305,29 @@ internal sealed class GameServerMonitor(GameServerLifecycle lifecycle, GameServe
             // Shutting down.
         }
     }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_holding)
+        {
+            // Hand over at once instead of after the lease time.
+            await store.ReleaseLeaseAsync(_lease, LeasedPeriodicCommandService.Owner, cancellationToken);
+        }
+    }
+
+    private async Task<bool> HoldLeaseAsync(CancellationToken cancellationToken)
+    {
+        var holding = await store.TryHoldLeaseAsync(_lease, LeasedPeriodicCommandService.Owner, settings.MonitorInterval + TimeSpan.FromSeconds(5), cancellationToken);
+        if (holding != _holding)
+        {
+            _holding = holding;
+            LogLease(logger, _lease, holding ? "took" : "does not hold");
+        }
+
+        return holding;
+    }
+
+    [LoggerMessage(96, LogLevel.Information, "This process {State} the lease {Lease}")]
+    private static partial void LogLease(ILogger logger, string lease, string state);
 }

@@ -8,13 +8,15 @@ using Redwood.Realm.Domain;
 using Redwood.Realm.GameServers;
 using Redwood.Realm.Persistence;
 using Redwood.SharedKernel.Games;
+using Redwood.SharedKernel.Messaging;
 
 namespace Redwood.Realm.Integrations;
 
 /// <summary>
 /// A match was made: start a private proxy of the profile (ending with its collection, as Redwood does), allocate its
 /// matchmaking zone and send every player there, then report <see cref="MatchServed"/> (or <see cref="MatchFailed"/>).
-/// Every Realm replica may receive the notification: the <c>match:&lt;id&gt;</c> claim row makes one allocate.
+/// The <c>match:&lt;id&gt;</c> claim row makes one replica allocate, once; a redelivered match (the replica that
+/// claimed it died mid-work) is taken over.
 /// </summary>
 internal sealed class MatchFoundHandler(
     RealmSettings settings, AllocationClaims claims, AllocationJobs jobs, IServiceScopeFactory scopes, ILogger<MatchFoundHandler> logger)
@@ -22,13 +24,13 @@ internal sealed class MatchFoundHandler(
 {
     public async ValueTask Handle(MatchFound notification, CancellationToken cancellationToken)
     {
-        if (notification.RealmId != settings.Id || !await claims.TryClaimAsync("match:" + notification.MatchId, cancellationToken))
+        if (notification.RealmId != settings.Id || !await claims.TryClaimAsync("match:" + notification.MatchId, WorkDelivery.IsRedelivery, cancellationToken))
         {
             return;
         }
 
         Log.MatchAllocating(logger, notification.MatchId, notification.ProfileId, notification.Tickets.Count);
-        jobs.Start("match " + notification.MatchId, ct => ServeAsync(notification, ct));
+        await jobs.RunAsync("match " + notification.MatchId, ct => ServeAsync(notification, ct));
     }
 
     private async Task ServeAsync(MatchFound match, CancellationToken cancellationToken)
@@ -99,12 +101,12 @@ internal sealed class QueueAdmittedHandler(
 {
     public async ValueTask Handle(QueueAdmitted notification, CancellationToken cancellationToken)
     {
-        if (notification.RealmId != settings.Id || !await claims.TryClaimAsync("ticket:" + notification.TicketId, cancellationToken))
+        if (notification.RealmId != settings.Id || !await claims.TryClaimAsync("ticket:" + notification.TicketId, WorkDelivery.IsRedelivery, cancellationToken))
         {
             return;
         }
 
-        jobs.Start("queue ticket " + notification.TicketId, ct => ServeAsync(notification, ct));
+        await jobs.RunAsync("queue ticket " + notification.TicketId, ct => ServeAsync(notification, ct));
     }
 
     private async Task ServeAsync(QueueAdmitted admitted, CancellationToken cancellationToken)

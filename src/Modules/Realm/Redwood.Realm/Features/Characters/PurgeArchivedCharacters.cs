@@ -3,13 +3,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Redwood.Realm.Persistence;
+using Redwood.SharedKernel.Ephemeral;
 using Redwood.SharedKernel.Messaging;
 
 namespace Redwood.Realm.Features.Characters;
 
 /// <summary>
 /// Deletes characters archived longer than <c>Redwood:Realm:Characters:ArchivalPeriodDays</c> ago (-1 = never).
-/// Idempotent, so every replica may run it.
+/// Idempotent; run by one replica of the realm at a time (lease <c>realm:&lt;id&gt;:purge</c>).
 /// </summary>
 internal sealed record PurgeArchivedCharactersCommand : ICommand<int>;
 
@@ -37,11 +38,13 @@ internal sealed class PurgeArchivedCharactersHandler(
     }
 }
 
-/// <summary>Runs <see cref="PurgeArchivedCharactersCommand"/> at start-up and then every purge interval.</summary>
+/// <summary>Runs <see cref="PurgeArchivedCharactersCommand"/> at start-up and then every purge interval, on the lease holder.</summary>
 internal sealed class ArchivedCharacterPurger(
-    IServiceScopeFactory scopes, RealmSettings settings, TimeProvider time, ILogger<ArchivedCharacterPurger> logger)
-    : PeriodicCommandService(scopes, time, logger)
+    IServiceScopeFactory scopes, RealmSettings settings, IEphemeralStore store, TimeProvider time, ILogger<ArchivedCharacterPurger> logger)
+    : LeasedPeriodicCommandService(scopes, store, time, logger)
 {
+    protected override string LeaseKey => $"realm:{settings.Id}:purge";
+
     protected override TimeSpan Interval =>
         settings.Characters.ArchivalPeriodDays < 0 ? TimeSpan.Zero : settings.Characters.PurgeInterval;
 

@@ -1,0 +1,37 @@
+namespace Redwood.Testing;
+
+/// <summary>The repository's own build outputs (same configuration as the tests), so processes run exactly as shipped.</summary>
+public static class BuildOutputs
+{
+    /// <summary>The host, <c>src/Redwood.Host</c>.</summary>
+    public static string Host() => Existing("Redwood.Host");
+
+    /// <summary>The dev game server, <c>src/Redwood.DevGameServer</c>.</summary>
+    public static string DevGameServer() => Existing("Redwood.DevGameServer");
+
+    /// <summary>The repository root (where Redwood.sln is).</summary>
+    public static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Redwood.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        if (directory is null)
+        {
+            throw new InvalidOperationException("Redwood.sln not found above " + AppContext.BaseDirectory);
+        }
+
+        return directory.FullName;
+    }
+
+    private static string Existing(string project)
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            ? "Release"
+            : "Debug";
+        var dll = Path.Combine(RepositoryRoot(), "src", project, "bin", configuration, "net10.0", project + ".dll");
+        return File.Exists(dll) ? dll : throw new InvalidOperationException($"Build {project} first: {dll} is missing");
+    }
+}
