@@ -11,9 +11,6 @@ public sealed partial class DeploymentTests
 {
     private static readonly string[] Modules = ["Director", "Realm", "Matchmaking", "Sidecar"];
 
-    /// <summary>The standalone Sidecar's own settings (its mode and its one port), set by the Fleet's sidecar container.</summary>
-    private static readonly string[] StandaloneSidecarSettings = ["Redwood:Sidecar:Mode", "Redwood:Sidecar:Port"];
-
     private static readonly Dictionary<string, (string Setting, int Default)> FrontendPorts = new(StringComparer.Ordinal)
     {
         ["http"] = ("Redwood__Http__Port", 3000),
@@ -63,13 +60,14 @@ public sealed partial class DeploymentTests
         Assert.False(settings.IsSetting("Redwood__Director__Realms__0__Secrte"));
         Assert.False(settings.IsSetting("Redwood__Modules__Sidecars__Enabled"));
         Assert.False(settings.IsSetting("Redwood__Director"));
-        Assert.False(settings.IsSetting("Redwood__Sidecar__Mode"));
+        Assert.True(settings.IsSetting("Redwood__Sidecar__Mode"));
+        Assert.False(settings.IsSetting("Redwood__Sidecar__Mdoe"));
     }
 
     [Fact]
     public void Every_environment_variable_the_manifests_set_is_a_real_setting()
     {
-        var settings = Settings.Documented(StandaloneSidecarSettings);
+        var settings = Settings.Documented();
         var names = new List<(string Name, string Where)>();
         foreach (var manifest in Manifests.YamlFiles().SelectMany(Manifests.Parse))
         {
