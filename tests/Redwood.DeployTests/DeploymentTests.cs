@@ -246,6 +246,23 @@ public sealed partial class DeploymentTests
     }
 
     [Fact]
+    public void The_realm_allocates_from_the_fleet_by_name_and_by_its_realm_label_in_the_namespace_it_runs_in()
+    {
+        var fleet = Assert.Single(_base, m => m.Kind == "Fleet");
+        var realm = Assert.Single(_base, m => m.Kind == "Deployment" && EnabledModules(m, Container(m, "redwood")).SequenceEqual(["Realm"]));
+        var environment = Environment(realm, Container(realm, "redwood"));
+        Assert.Equal("agones", environment["Redwood__GameServers__Provider"]);
+        Assert.Equal(fleet.Name, environment["Redwood__GameServers__Agones__Fleet"]);
+        var labels = fleet.Root.Map("spec").Map("template").Map("metadata").Strings("labels");
+        Assert.Equal(environment["Redwood__Realm__Id"], labels[environment["Redwood__GameServers__Agones__RealmLabel"]]);
+
+        var overlay = Path.Combine(Repository.Deploy, "k8s", "overlays", "example");
+        var kustomization = Manifests.Parse(Path.Combine(overlay, "kustomization.yaml")).Single().Root;
+        var patched = Manifests.Parse(Path.Combine(overlay, "config.yaml")).Single().Root.Strings("data");
+        Assert.Equal(kustomization.Str("namespace"), patched["Redwood__GameServers__Agones__Namespace"]);
+    }
+
+    [Fact]
     public void The_fleet_autoscaler_keeps_a_buffer_of_ready_servers_of_the_fleet()
     {
         var fleet = Assert.Single(_base, m => m.Kind == "Fleet");

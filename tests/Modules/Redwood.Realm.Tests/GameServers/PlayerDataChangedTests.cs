@@ -25,6 +25,8 @@ public sealed class PlayerDataChangedTests
     {
         var settings = RealmTestHost.Settings(GameServerFixture.GameServerSettings());
         settings["Redwood:Director:Auth:Jwt:Secret"] = JwtSecret;
+        settings["Redwood:Director:Auth:Jwt:Issuer"] = "https://idp.example";
+        settings["Redwood:Director:Auth:Jwt:Audience"] = "redwood";
         await using var app = await RedwoodApp.StartAsync(database, settings);
         var subject = "idp|" + Guid.NewGuid().ToString("N");
         await using var director = await PlayerClient.ConnectAsync(app.Uri("director"));
@@ -84,7 +86,11 @@ public sealed class PlayerDataChangedTests
 
     private static async Task<JsonElement> JwtLoginAsync(PlayerClient director, string subject, string name)
     {
-        var jwt = Jwt(new { sub = subject, name, exp = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds() });
+        var jwt = Jwt(new
+        {
+            sub = subject, name, iss = "https://idp.example", aud = "redwood",
+            iat = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), exp = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds(),
+        });
         var login = await director.RequestAsync("player:login:username", new { username = "whatever", secret = jwt, provider = "jwt" });
         Ack.Succeeded(login);
         return login;
