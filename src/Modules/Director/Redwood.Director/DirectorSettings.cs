@@ -106,6 +106,12 @@ internal sealed record AuthSettings(
     public const int DefaultPbkdf2Iterations = 210_000;
     public const int DefaultPbkdf2HashLength = 64;
 
+    /// <summary>
+    /// Hashes that run at once by default: one core fewer than the machine has (at least one), so that a flood of
+    /// logins leaves a core to the sockets and every other request (busy answers stay instant).
+    /// </summary>
+    public static int DefaultHashConcurrency => Math.Max(1, Environment.ProcessorCount - 1);
+
     public static AuthSettings Read(SettingsReader reader)
     {
         var providers = reader.String("AllowedProviders") is { } raw
@@ -129,7 +135,7 @@ internal sealed record AuthSettings(
         return new AuthSettings(
             reader.Int("Pbkdf2Iterations", DefaultPbkdf2Iterations, 1, int.MaxValue),
             reader.Int("Pbkdf2HashLength", DefaultPbkdf2HashLength, 16, 1024),
-            reader.Int("HashConcurrency", Environment.ProcessorCount, 1, 1024),
+            reader.Int("HashConcurrency", DefaultHashConcurrency, 1, 1024),
             usernameMin,
             reader.Int("UsernameMaxLength", 32, usernameMin, 64),
             symbols,
