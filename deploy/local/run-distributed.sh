@@ -3,6 +3,7 @@
 # as 2 Directors, 2 Realm replicas (one realm), 2 Matchmakers and a Sidecar process, each with only its module on.
 # Game servers are dev game servers launched by the Realm replicas. Ctrl+C stops everything.
 #   deploy/local/run-distributed.sh            # Director ports 3001/3002, Realm ports 3011/3012, HTTP 3000, 3100-3105
+# Settings exported before it reach every process, e.g. Redwood__Director__Auth__Pbkdf2Iterations=1 for a load run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -11,10 +12,10 @@ command -v redis-server >/dev/null || { echo "redis-server is missing (apt-get i
 [ -x "$PG_BIN/postgres" ] || { echo "PostgreSQL 15 is missing (apt-get install postgresql-15)"; exit 1; }
 
 echo "== building the host and the dev game server"
-dotnet build -v q -nologo "$ROOT/src/Redwood.Host" >/dev/null
-dotnet build -v q -nologo "$ROOT/src/Redwood.DevGameServer" >/dev/null
-HOST_DLL="$ROOT/src/Redwood.Host/bin/Debug/net10.0/Redwood.Host.dll"
-GAME_DLL="$ROOT/src/Redwood.DevGameServer/bin/Debug/net10.0/Redwood.DevGameServer.dll"
+dotnet build -c Release -v q -nologo "$ROOT/src/Redwood.Host" >/dev/null
+dotnet build -c Release -v q -nologo "$ROOT/src/Redwood.DevGameServer" >/dev/null
+HOST_DLL="$ROOT/src/Redwood.Host/bin/Release/net10.0/Redwood.Host.dll"
+GAME_DLL="$ROOT/src/Redwood.DevGameServer/bin/Release/net10.0/Redwood.DevGameServer.dll"
 
 WORK=$(mktemp -d /tmp/redwood-distributed.XXXXXX)
 chmod 755 "$WORK"

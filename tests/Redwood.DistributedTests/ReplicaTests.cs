@@ -10,6 +10,17 @@ public sealed class ReplicaTests
     static ReplicaTests() => PlayerClient.Timeout = TimeSpan.FromSeconds(60);
 
     [Fact]
+    public async Task Replicas_starting_at_once_on_a_fresh_database_all_migrate_and_start()
+    {
+        await using var topology = await Topology.CreateAsync();
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => topology.AddAsync("Director")));
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => topology.AddAsync("Realm")));
+
+        Assert.Equal(3, topology.Directors.Count(d => !d.HasExited));
+        Assert.Equal(3, topology.Realms.Count(r => !r.HasExited));
+    }
+
+    [Fact]
     public async Task Failed_logins_on_one_director_replica_count_on_the_other()
     {
         await using var topology = await Topology.CreateAsync(settings => settings["Redwood:Director:Auth:MaxFailedLoginsPerUsername"] = "3");

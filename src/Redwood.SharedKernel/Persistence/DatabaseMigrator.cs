@@ -34,13 +34,40 @@ public sealed partial class DatabaseMigrator<TContext>(
         }
         else
         {
-            // The schema must exist before the history table (which lives in it) can be created.
-            // The store name was checked to be [a-z0-9_] when registered, so quoting it is enough.
+            // Replicas of a module starting at once share the schema: one migrates while the others wait on a
+            // session advisory lock per store, then find nothing pending.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            var key = "redwood:migrate:" + store.Name;
+            try
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock(hashtextextended({key}, 0))", cancellationToken);
+                try
+                {
+                    // The schema must exist before the history table (which lives in it) can be created.
+                    // The store name was checked to be [a-z0-9_] when registered, so quoting it is enough.
 #pragma warning disable EF1003
-            await db.Database.ExecuteSqlRawAsync("CREATE SCHEMA IF NOT EXISTS \"" + store.Name + "\";", cancellationToken);
+                    await db.Database.ExecuteSqlRawAsync("CREATE SCHEMA IF NOT EXISTS \"" + store.Name + "\";", cancellationToken);
 #pragma warning restore EF1003
+                    await MigrateAsync(db, store, cancellationToken);
+                }
+                finally
+                {
+                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock(hashtextextended({key}, 0))", CancellationToken.None);
+                }
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+
+            return;
         }
 
+        await MigrateAsync(db, store, cancellationToken);
+    }
+
+    private async Task MigrateAsync(TContext db, ModuleStore store, CancellationToken cancellationToken)
+    {
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         await db.Database.MigrateAsync(cancellationToken);
         LogMigrated(logger, pending.Count > 0 ? LogLevel.Information : LogLevel.Debug, typeof(TContext).Name, store.Settings.Provider, store.Name, pending.Count);
