@@ -43,7 +43,8 @@ if [ "$(id -u)" -eq 0 ]; then PG_USER=nobody; run_pg() { runuser -u nobody -- "$
 mkdir -p "$WORK/pg" "$WORK/pgsock" && chown "$PG_USER" "$WORK/pg" "$WORK/pgsock"
 PG_PORT=$(free_port)
 run_pg "$PG_BIN/initdb" -D "$WORK/pg" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$WORK/initdb.log" 2>&1
-run_pg "$PG_BIN/postgres" -D "$WORK/pg" -p "$PG_PORT" -h 127.0.0.1 -k "$WORK/pgsock" >"$WORK/postgres.log" 2>&1 &
+# Seven processes share it: each pool is capped below so that together they stay under max_connections.
+run_pg "$PG_BIN/postgres" -D "$WORK/pg" -p "$PG_PORT" -h 127.0.0.1 -k "$WORK/pgsock" -c max_connections=400 >"$WORK/postgres.log" 2>&1 &
 PIDS+=($!)
 REDIS_PORT=$(free_port)
 REDIS_PASSWORD=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
@@ -56,7 +57,7 @@ echo "== PostgreSQL on 127.0.0.1:$PG_PORT, Redis on 127.0.0.1:$REDIS_PORT (with 
 export ASPNETCORE_ENVIRONMENT=Production
 export Redwood__Redis__Configuration="127.0.0.1:$REDIS_PORT,password=$REDIS_PASSWORD"
 export Redwood__Persistence__Provider=Postgres
-export ConnectionStrings__Redwood="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres"
+export ConnectionStrings__Redwood="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Maximum Pool Size=50"
 REALM_SECRET=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 export Redwood__Realm__Secret="$REALM_SECRET"
 export Redwood__Director__Realms__0__Id=default
