@@ -5,7 +5,8 @@ namespace Redwood.DistributedTests;
 
 /// <summary>
 /// The whole player flow with every module in processes of its own (2 Directors, 2 Realm replicas of one realm, 2
-/// Matchmakers, a Sidecar process) on real PostgreSQL and Redis, and what happens when processes die mid-flow.
+/// Matchmakers, a Sidecar process beside each game server) on real PostgreSQL and Redis, and what happens when processes
+/// die mid-flow.
 /// </summary>
 public sealed class DistributedFlowTests
 {
@@ -14,7 +15,7 @@ public sealed class DistributedFlowTests
     static DistributedFlowTests() => PlayerClient.Timeout = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Players_play_through_seven_processes_and_keep_playing_when_a_realm_replica_and_the_matcher_are_killed()
+    public async Task Players_play_through_six_processes_and_a_sidecar_per_game_server_and_keep_playing_when_a_realm_replica_and_the_matcher_are_killed()
     {
         await using var topology = await Topology.StartAsync();
         var players = new List<Player>();
@@ -100,7 +101,6 @@ public sealed class DistributedFlowTests
         // Servers take 20 s to load, so the replica is surely mid-allocation when it is killed.
         await using var topology = await Topology.CreateAsync(settings => settings["Redwood:GameServers:Local:Arguments:1"] = "-DevLoadDelay=20000");
         await topology.AddAsync("Director");
-        await topology.AddAsync("Sidecar");
         await topology.AddAsync("Matchmaking");
         await topology.ExplainedAsync(async () =>
         {

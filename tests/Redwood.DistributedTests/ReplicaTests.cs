@@ -76,7 +76,6 @@ public sealed class ReplicaTests
             settings["Redwood:Director:Realms:1:Secret"] = SecondRealmSecret;
         });
         var director = await topology.AddAsync("Director");
-        await topology.AddAsync("Sidecar");
         await topology.AddAsync("Matchmaking");
         await topology.ExplainedAsync(async () =>
         {

@@ -5,7 +5,8 @@ namespace Redwood.DistributedTests;
 /// <summary>
 /// The distributed deployment on this machine: the host binary as one process per module replica, on real PostgreSQL
 /// (one database, a schema per module) and real Redis, each process with only its module switched on. Realm processes
-/// launch dev game servers whose Sidecar listeners live in the Sidecar process.
+/// launch dev game servers, each with a Sidecar process of its own beside it (the host in standalone Sidecar mode, as
+/// an Agones pod runs it).
 /// </summary>
 internal sealed class Topology : IAsyncDisposable
 {
@@ -56,12 +57,13 @@ internal sealed class Topology : IAsyncDisposable
             ["Redwood:GameServers:Local:LogDirectory"] = Path.Combine(Path.GetTempPath(), "redwood-tests", "game-server-logs"),
             ["Redwood:GameServers:ReadyTimeout"] = "00:00:30",
             ["Redwood:GameServers:StaleTimeout"] = "00:00:10",
+            ["Redwood:GameServers:Local:SidecarProcess"] = "true",
         };
         tweak?.Invoke(common);
         return new Topology(common);
     }
 
-    /// <summary>Starts the usual replicas: 2 Directors, 2 Realms, 2 Matchmakers and the Sidecar process.</summary>
+    /// <summary>Starts the usual replicas: 2 Directors, 2 Realms and 2 Matchmakers (Sidecars come with the game servers).</summary>
     public static async Task<Topology> StartAsync(Action<Dictionary<string, string?>>? tweak = null)
     {
         var topology = await CreateAsync(tweak);
@@ -69,7 +71,7 @@ internal sealed class Topology : IAsyncDisposable
         {
             // The Director first: realms sign in to it at start-up.
             await topology.AddAsync("Director");
-            await Task.WhenAll(topology.AddAsync("Director"), topology.AddAsync("Sidecar"));
+            await topology.AddAsync("Director");
             await Task.WhenAll(topology.AddAsync("Realm"), topology.AddAsync("Realm"), topology.AddAsync("Matchmaking"), topology.AddAsync("Matchmaking"));
         }
         catch

@@ -77,7 +77,12 @@ internal sealed record SidecarSettings(
 /// when Agones set that variable; null = not on Agones.
 /// </param>
 /// <param name="HealthInterval">How often the Sidecar sends the Agones health ping while the game server is connected.</param>
-internal sealed record StandaloneSidecarSettings(string? ServerId, string RealmId, int Port, Uri? AgonesSdk, TimeSpan HealthInterval)
+/// <param name="ExitWhenInputCloses">
+/// <c>Redwood:Sidecar:ExitWhenInputCloses</c>: stop when standard input ends (the local provider that started this
+/// process holds a pipe to it, so the Sidecar never outlives that host).
+/// </param>
+internal sealed record StandaloneSidecarSettings(
+    string? ServerId, string RealmId, int Port, Uri? AgonesSdk, TimeSpan HealthInterval, bool ExitWhenInputCloses = false)
 {
     public static StandaloneSidecarSettings Read(IConfiguration configuration)
     {
@@ -111,6 +116,7 @@ internal sealed record StandaloneSidecarSettings(string? ServerId, string RealmI
             realmId,
             port,
             sdk,
-            Duration(configuration, "Redwood:Sidecar:Agones:HealthInterval", TimeSpan.FromSeconds(2)));
+            Duration(configuration, "Redwood:Sidecar:Agones:HealthInterval", TimeSpan.FromSeconds(2)),
+            configuration.GetValue("Redwood:Sidecar:ExitWhenInputCloses", false));
     }
 }

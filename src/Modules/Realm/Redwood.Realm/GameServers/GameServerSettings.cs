@@ -11,13 +11,18 @@ namespace Redwood.Realm.GameServers;
 /// <param name="SidecarBasePort">First sidecar port (+10 per server), <c>Redwood:Sidecar:BasePort</c>; 0 = free ports.</param>
 /// <param name="PublicHost">The host in the <c>connection</c> players receive.</param>
 /// <param name="LogDirectory">Where each server's output goes (one file per server).</param>
+/// <param name="SidecarProcess">
+/// <c>Redwood:GameServers:Local:SidecarProcess</c>: beside each server, start a Sidecar process of its own (this host
+/// binary in standalone Sidecar mode, as an Agones pod runs it) instead of a listener in a Sidecar module process.
+/// </param>
 internal sealed record LocalProviderSettings(
     string? Executable,
     IReadOnlyList<string> Arguments,
     int GamePortBase,
     int SidecarBasePort,
     string PublicHost,
-    string LogDirectory);
+    string LogDirectory,
+    bool SidecarProcess = false);
 
 /// <summary>Where the <c>agones</c> provider allocates from (<c>Redwood:GameServers:Agones</c>).</summary>
 /// <param name="Namespace">The Kubernetes namespace of the Fleet.</param>
@@ -70,7 +75,8 @@ internal sealed record GameServerSettings(
             Integer(configuration, "Redwood:GameServers:Local:GamePortBase", 7000, 0, 65_000),
             Integer(configuration, "Redwood:Sidecar:BasePort", 3020, 0, 65_000),
             Text(configuration, "Redwood:GameServers:Local:PublicHost", "127.0.0.1"),
-            Text(configuration, "Redwood:GameServers:Local:LogDirectory", "logs/game-servers"));
+            Text(configuration, "Redwood:GameServers:Local:LogDirectory", "logs/game-servers"),
+            configuration.GetValue("Redwood:GameServers:Local:SidecarProcess", false));
         var warmPool = Integer(configuration, "Redwood:GameServers:WarmPoolSize", 0, 0, 1000);
         if (provider == "agones" && warmPool > 0)
         {

@@ -43,9 +43,19 @@ internal sealed class LocalGameServerProvider(
             sidecarPort = local.SidecarBasePort == 0 ? 0 : FreePort(local.SidecarBasePort, SidecarPortStep, index);
         }
 
+        var logDirectory = Path.GetFullPath(local.LogDirectory, environment.ContentRootPath);
+        Directory.CreateDirectory(logDirectory);
+        Process? sidecar = null;
         OpenSidecarListenerReply opened;
-        await using (var scope = scopes.CreateAsyncScope())
+        if (local.SidecarProcess)
         {
+            sidecarPort = sidecarPort == 0 ? FreePort(0, 1, 0) : sidecarPort;
+            sidecar = await StartSidecarProcessAsync(serverId, sidecarPort, logDirectory, cancellationToken);
+            opened = new OpenSidecarListenerReply(sidecarPort, string.Empty);
+        }
+        else
+        {
+            await using var scope = scopes.CreateAsyncScope();
             opened = await scope.ServiceProvider.GetRequiredService<ISender>()
                 .Send(new OpenSidecarListener(realm.Id, serverId, sidecarPort), cancellationToken);
         }
@@ -73,8 +83,6 @@ internal sealed class LocalGameServerProvider(
         start.ArgumentList.Add($"-port={gamePort}");
         start.ArgumentList.Add($"-SidecarPort={opened.Port}");
 
-        var logDirectory = Path.GetFullPath(local.LogDirectory, environment.ContentRootPath);
-        Directory.CreateDirectory(logDirectory);
         var logPath = Path.Combine(logDirectory, $"game-server-{serverId}.log");
         var log = new StreamWriter(new FileStream(logPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
@@ -88,13 +96,21 @@ internal sealed class LocalGameServerProvider(
         {
             await log.DisposeAsync();
             process.Dispose();
-            await CloseSidecarAsync(serverId, CancellationToken.None);
+            if (sidecar is not null)
+            {
+                await KillAsync(serverId, new Child(sidecar, null));
+            }
+            else
+            {
+                await CloseSidecarAsync(serverId, CancellationToken.None);
+            }
+
             throw new InvalidOperationException($"Could not start game server '{fileName}': {ex.Message}", ex);
         }
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        _children[serverId] = new Child(process, log);
+        _children[serverId] = new Child(process, log, sidecar);
         Log.GameServerLaunched(logger, serverId, process.Id, gamePort, opened.Port, logPath);
         return new LaunchedServer(process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{local.PublicHost}:{gamePort}", opened.Port);
     }
@@ -104,6 +120,10 @@ internal sealed class LocalGameServerProvider(
         if (_children.TryRemove(serverId, out var child))
         {
             await KillAsync(serverId, child);
+            if (child.Sidecar is not null)
+            {
+                return;
+            }
         }
 
         await CloseSidecarAsync(serverId, cancellationToken);
@@ -150,7 +170,84 @@ internal sealed class LocalGameServerProvider(
         finally
         {
             child.Process.Dispose();
-            await child.Log.DisposeAsync();
+            if (child.Log is not null)
+            {
+                await child.Log.DisposeAsync();
+            }
+        }
+
+        if (child.Sidecar is not null)
+        {
+            await KillAsync(serverId + " (sidecar)", new Child(child.Sidecar, null));
+        }
+    }
+
+    /// <summary>
+    /// Starts this host binary as the standalone Sidecar of one server, with this process's configuration (same working
+    /// directory and environment) and the Sidecar module alone; it exits when this process's pipe to it closes (the
+    /// host died). Returns once it accepts connections on <paramref name="port"/>.
+    /// </summary>
+    private async Task<Process> StartSidecarProcessAsync(string serverId, int port, string logDirectory, CancellationToken cancellationToken)
+    {
+        var self = Environment.ProcessPath ?? "dotnet";
+        var start = new ProcessStartInfo(self)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = Environment.CurrentDirectory,
+        };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            start.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
+        }
+
+        foreach (var module in new[] { "Director", "Realm", "Matchmaking" })
+        {
+            start.Environment[$"Redwood__Modules__{module}__Enabled"] = "false";
+        }
+
+        start.Environment["Redwood__Modules__Sidecar__Enabled"] = "true";
+        start.Environment["Redwood__Sidecar__Mode"] = "standalone";
+        start.Environment["Redwood__Sidecar__ServerId"] = serverId;
+        start.Environment["Redwood__Sidecar__RealmId"] = realm.Id;
+        start.Environment["Redwood__Sidecar__Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Redwood__Sidecar__ExitWhenInputCloses"] = "true";
+        start.Environment["Redwood__Http__Port"] = "0";
+        var log = new StreamWriter(new FileStream(Path.Combine(logDirectory, $"sidecar-{serverId}.log"), FileMode.Create, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => Append(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        process.Exited += (_, _) => log.Dispose();
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow + settings.ReadyTimeout;
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The Sidecar process of server {serverId} exited at start-up (exit code {process.ExitCode}); see sidecar-{serverId}.log.");
+            }
+
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                return process;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+            catch (SocketException)
+            {
+                process.Kill(entireProcessTree: true);
+                process.Dispose();
+                throw new InvalidOperationException($"The Sidecar process of server {serverId} did not listen on port {port} within {settings.ReadyTimeout}.");
+            }
         }
     }
 
@@ -233,5 +330,5 @@ internal sealed class LocalGameServerProvider(
         }
     }
 
-    private sealed record Child(Process Process, StreamWriter Log);
+    private sealed record Child(Process Process, StreamWriter? Log, Process? Sidecar = null);
 }

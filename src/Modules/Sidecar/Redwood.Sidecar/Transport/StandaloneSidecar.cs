@@ -12,7 +12,8 @@ namespace Redwood.Sidecar.Transport;
 /// asks Agones to shut it down when the Realm stops it.
 /// </summary>
 internal sealed class StandaloneSidecar(
-    SidecarSettings settings, SidecarServers servers, BoundPorts ports, StartupFacts facts, ILogger<StandaloneSidecar> logger)
+    SidecarSettings settings, SidecarServers servers, BoundPorts ports, StartupFacts facts, IHostApplicationLifetime lifetime,
+    ILogger<StandaloneSidecar> logger)
     : IHostedService, IDisposable
 {
     private static readonly TimeSpan IdentityWait = TimeSpan.FromSeconds(30);
@@ -41,6 +42,21 @@ internal sealed class StandaloneSidecar(
         if (_sdk is not null)
         {
             _agones = Task.Run(() => AgonesLoopAsync(_sdk, serverId, standalone.HealthInterval, _stopping.Token), CancellationToken.None);
+        }
+
+        if (standalone.ExitWhenInputCloses && Console.IsInputRedirected)
+        {
+            _ = Task.Run(async () =>
+            {
+                // The host that started this process holds the other end: end of input means it is gone.
+                var input = Console.OpenStandardInput();
+                var buffer = new byte[256];
+                while (await input.ReadAsync(buffer, _stopping.Token) > 0)
+                {
+                }
+
+                lifetime.StopApplication();
+            }, CancellationToken.None);
         }
     }
 
