@@ -18,13 +18,13 @@ public sealed class DistributedFlowTests
     public async Task Players_play_through_six_processes_and_a_sidecar_per_game_server_and_keep_playing_when_a_realm_replica_and_the_matcher_are_killed()
     {
         await using var topology = await Topology.StartAsync();
-        var players = new List<Player>();
+        var players = new List<FlowPlayer>();
         var games = new List<GameClient>();
         try
         {
             // Wave 1: players spread over both Directors and both Realm replicas; a match may pair players of
             // different replicas, so pushes cross processes.
-            var wave1 = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Player.ArriveAsync(topology.Directors[(i / 2) % 2], topology.Realms[i % 2])));
+            var wave1 = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => FlowPlayer.ArriveAsync(topology.Directors[(i / 2) % 2], topology.Realms[i % 2])));
             players.AddRange(wave1);
             foreach (var player in wave1)
             {
@@ -39,7 +39,7 @@ public sealed class DistributedFlowTests
             // Wave 2 on the surviving replica: half the tickets are in when the matcher lease holder and the other
             // Realm replica are killed; the rest arrive afterwards.
             var survivor = topology.Realms[1];
-            var wave2 = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Player.ArriveAsync(topology.Directors[i % 2], survivor)));
+            var wave2 = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => FlowPlayer.ArriveAsync(topology.Directors[i % 2], survivor)));
             players.AddRange(wave2);
             foreach (var player in wave2.Take(4))
             {
@@ -105,8 +105,8 @@ public sealed class DistributedFlowTests
         await topology.ExplainedAsync(async () =>
         {
             var doomed = await topology.AddAsync("Realm");
-            await using var alice = await Player.ArriveAsync(topology.Directors[0], doomed);
-            await using var bob = await Player.ArriveAsync(topology.Directors[0], doomed);
+            await using var alice = await FlowPlayer.ArriveAsync(topology.Directors[0], doomed);
+            await using var bob = await FlowPlayer.ArriveAsync(topology.Directors[0], doomed);
             await alice.JoinMatchmakingAsync();
             await bob.JoinMatchmakingAsync();
             await Eventually.True(
@@ -131,9 +131,9 @@ public sealed class DistributedFlowTests
         });
     }
 
-    private static int Gold(Player player) => Math.Abs(player.PlayerId.GetHashCode(StringComparison.Ordinal) % 100_000);
+    private static int Gold(FlowPlayer player) => Math.Abs(player.PlayerId.GetHashCode(StringComparison.Ordinal) % 100_000);
 
-    private static async Task<int?> SavedGoldAsync(Player player)
+    private static async Task<int?> SavedGoldAsync(FlowPlayer player)
     {
         var list = await player.Realm.RequestAsync("realm:characters:list", new { playerId = player.PlayerId });
         var character = list.GetProperty("characters").EnumerateArray().Single(c => c.GetProperty("id").GetString() == player.CharacterId);

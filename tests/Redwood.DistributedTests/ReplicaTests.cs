@@ -29,7 +29,7 @@ public sealed class ReplicaTests
         await using var a = await PlayerClient.ConnectAsync(first.Uri("director"));
         await using var b = await PlayerClient.ConnectAsync(second.Uri("director"));
         var username = "lim" + Guid.NewGuid().ToString("N")[..10];
-        Assert.Equal(string.Empty, (await a.RequestAsync("player:register:username", new { username, password = Player.Password })).GetProperty("error").GetString());
+        Assert.Equal(string.Empty, (await a.RequestAsync("player:register:username", new { username, password = FlowPlayer.Password })).GetProperty("error").GetString());
 
         for (var i = 0; i < 3; i++)
         {
@@ -37,7 +37,7 @@ public sealed class ReplicaTests
             Assert.NotEqual(string.Empty, wrong.GetProperty("error").GetString());
         }
 
-        var right = await b.RequestAsync("player:login:username", new { username, secret = Player.Password, provider = "local" });
+        var right = await b.RequestAsync("player:login:username", new { username, secret = FlowPlayer.Password, provider = "local" });
         Assert.Equal("Too many failed login attempts, try again later", right.GetProperty("error").GetString());
     }
 
@@ -52,8 +52,8 @@ public sealed class ReplicaTests
         {
             await using var director = await PlayerClient.ConnectAsync(minting.Uri("director"));
             var username = "ho" + Guid.NewGuid().ToString("N")[..10];
-            Assert.Equal(string.Empty, (await director.RequestAsync("player:register:username", new { username, password = Player.Password })).GetProperty("error").GetString());
-            var login = await director.RequestAsync("player:login:username", new { username, secret = Player.Password, provider = "local" });
+            Assert.Equal(string.Empty, (await director.RequestAsync("player:register:username", new { username, password = FlowPlayer.Password })).GetProperty("error").GetString());
+            var login = await director.RequestAsync("player:login:username", new { username, secret = FlowPlayer.Password, provider = "local" });
             var playerId = login.GetProperty("playerId").GetString()!;
             var handoff = await director.RequestAsync("realm:auth:player:connect:client-to-director", new { playerId, realmId = "default" });
 
@@ -89,8 +89,8 @@ public sealed class ReplicaTests
 
             // Matches of both realms at once: each realm's work and join-token checks must reach that realm's process.
             var players = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => i % 2 == 0
-                ? Player.ArriveAsync(director, main)
-                : Player.ArriveAsync(director, second, "second")));
+                ? FlowPlayer.ArriveAsync(director, main)
+                : FlowPlayer.ArriveAsync(director, second, "second")));
             try
             {
                 foreach (var player in players)

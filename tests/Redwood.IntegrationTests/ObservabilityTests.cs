@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Redwood.Testing;
@@ -177,7 +175,7 @@ public sealed partial class ObservabilityTests
         return new Scrape(await response.Content.ReadAsStringAsync());
     }
 
-    private static Task<JsonElement> JoinAsync(Player player, string profile) =>
+    private static Task<JsonElement> JoinAsync(FlowPlayer player, string profile) =>
         player.Realm.RequestAsync("realm:ticketing:join:matchmaking", new
         {
             playerId = player.PlayerId,
@@ -186,39 +184,17 @@ public sealed partial class ObservabilityTests
         });
 
     /// <summary>Opens on the dev game server as the plugin does and returns its one-line answer.</summary>
-    private static async Task<string> OpenOnGameServerAsync(string connection, Player player, string token)
+    private static async Task<string> OpenOnGameServerAsync(string connection, FlowPlayer player, string token)
     {
-        var colon = connection.LastIndexOf(':');
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(connection[..colon], int.Parse(connection[(colon + 1)..], CultureInfo.InvariantCulture));
-        var stream = tcp.GetStream();
-        var writer = new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        await writer.WriteLineAsync($"open {connection}?RedwoodAuth=1?CharacterId={player.CharacterId}?PlayerId={player.PlayerId}?Token={token}");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        return await reader.ReadLineAsync(timeout.Token) ?? "closed";
+        await using var game = await GameClient.OpenAsync(connection, player.PlayerId, player.CharacterId, token);
+        return game.Reply;
     }
 
-    private static async Task<Player> SignedInPlayerWithCharacterAsync(RedwoodProcess host)
-    {
-        var director = await PlayerClient.ConnectAsync(host.Uri("director"));
-        var username = "ob" + Guid.NewGuid().ToString("N")[..10];
-        Assert.Equal(string.Empty, (await director.RequestAsync("player:register:username", new { username, password = Password })).GetProperty("error").GetString());
-        var login = await director.RequestAsync("player:login:username", new { username, secret = Password, provider = "local" });
-        var playerId = login.GetProperty("playerId").GetString()!;
-        var handoff = await director.RequestAsync("realm:auth:player:connect:client-to-director", new { playerId, realmId = "default" });
-        var realm = await PlayerClient.ConnectAsync(host.Uri("realm"), withAuthObject: true);
-        var signIn = await realm.RequestAsync("realm:auth:player:connect:client-to-realm", new { playerId, token = handoff.GetProperty("token").GetString() });
-        Assert.Equal(string.Empty, signIn.GetProperty("error").GetString());
-        var character = await realm.RequestAsync("realm:characters:create", new { playerId, name = "Hero" + Guid.NewGuid().ToString("N")[..8], characterCreatorData = new { } });
-        Assert.Equal(string.Empty, character.GetProperty("error").GetString());
-        return new Player(username, playerId, character.GetProperty("character").GetProperty("id").GetString()!, director, realm);
-    }
+    private static Task<FlowPlayer> SignedInPlayerWithCharacterAsync(RedwoodProcess host) => FlowPlayer.ArriveAsync(host, host);
 
     [GeneratedRegex("TraceId:([0-9a-f]{32})")]
     private static partial Regex TraceId();
 
-    private sealed record Player(string Username, string PlayerId, string CharacterId, PlayerClient Director, PlayerClient Realm);
 
     /// <summary>One Prometheus text exposition: sums the samples of a series whose labels include the given ones.</summary>
     private sealed class Scrape(string text)

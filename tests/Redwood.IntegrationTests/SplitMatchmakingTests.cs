@@ -180,7 +180,7 @@ public sealed class SplitMatchmakingTests
         return settings;
     }
 
-    private static Task<JsonElement> JoinAsync(SplitPlayer player) =>
+    private static Task<JsonElement> JoinAsync(FlowPlayer player) =>
         player.Realm.RequestAsync("realm:ticketing:join:matchmaking", new
         {
             playerId = player.PlayerId,
@@ -213,21 +213,6 @@ public sealed class SplitMatchmakingTests
         Assert.Fail($"'{message}' never arrived; got: {string.Join(" | ", seen)}");
     }
 
-    private static async Task<SplitPlayer> SignedInPlayerWithCharacterAsync(RedwoodProcess host)
-    {
-        var director = await PlayerClient.ConnectAsync(host.Uri("director"));
-        var username = "mm" + Guid.NewGuid().ToString("N")[..10];
-        Assert.Equal(string.Empty, (await director.RequestAsync("player:register:username", new { username, password = "correct horse battery" })).GetProperty("error").GetString());
-        var login = await director.RequestAsync("player:login:username", new { username, secret = "correct horse battery", provider = "local" });
-        var playerId = login.GetProperty("playerId").GetString()!;
-        var handoff = await director.RequestAsync("realm:auth:player:connect:client-to-director", new { playerId, realmId = "default" });
-        var realm = await PlayerClient.ConnectAsync(host.Uri("realm"), withAuthObject: true);
-        var signIn = await realm.RequestAsync("realm:auth:player:connect:client-to-realm", new { playerId, token = handoff.GetProperty("token").GetString() });
-        Assert.Equal(string.Empty, signIn.GetProperty("error").GetString());
-        var character = await realm.RequestAsync("realm:characters:create", new { playerId, name = "Hero" + Guid.NewGuid().ToString("N")[..8], characterCreatorData = new { } });
-        Assert.Equal(string.Empty, character.GetProperty("error").GetString());
-        return new SplitPlayer(playerId, character.GetProperty("character").GetProperty("id").GetString()!, director, realm);
-    }
+    private static Task<FlowPlayer> SignedInPlayerWithCharacterAsync(RedwoodProcess host) => FlowPlayer.ArriveAsync(host, host);
 
-    private sealed record SplitPlayer(string PlayerId, string CharacterId, PlayerClient Director, PlayerClient Realm);
 }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using Npgsql;
 using Redwood.Testing;
@@ -90,12 +88,12 @@ public sealed class StandaloneSidecarTests
             Assert.Contains($"Agones allocated GameServer {gameServerName} at {connection}", backend.Output, StringComparison.Ordinal);
 
             // Player-auth crosses the bus to the Realm, which knows the server by its GameServer name.
-            await using var firstGame = await GameLine.OpenAsync(connection, first, firstPush.GetProperty("token").GetString()!);
-            await using var secondGame = await GameLine.OpenAsync(connection, second, secondPush.GetProperty("token").GetString()!);
+            await using var firstGame = await GameClient.OpenAsync(connection, first.PlayerId, first.CharacterId, firstPush.GetProperty("token").GetString()!);
+            await using var secondGame = await GameClient.OpenAsync(connection, second.PlayerId, second.CharacterId, secondPush.GetProperty("token").GetString()!);
             Assert.StartsWith("ok ", firstGame.Reply, StringComparison.Ordinal);
             Assert.StartsWith("ok ", secondGame.Reply, StringComparison.Ordinal);
             Assert.Equal(first.CharacterId, JsonDocument.Parse(firstGame.Reply[3..]).RootElement.GetProperty("character").GetProperty("id").GetString());
-            await using var replayed = await GameLine.OpenAsync(connection, first, firstPush.GetProperty("token").GetString()!);
+            await using var replayed = await GameClient.OpenAsync(connection, first.PlayerId, first.CharacterId, firstPush.GetProperty("token").GetString()!);
             Assert.StartsWith("error ", replayed.Reply, StringComparison.Ordinal);
 
             // A save from the game server reaches the Realm's store.
@@ -247,7 +245,7 @@ public sealed class StandaloneSidecarTests
         return (await command.ExecuteScalarAsync()) as string ?? string.Empty;
     }
 
-    private static Task<JsonElement> JoinAsync(Player player) =>
+    private static Task<JsonElement> JoinAsync(FlowPlayer player) =>
         player.Realm.RequestAsync("realm:ticketing:join:matchmaking", new
         {
             playerId = player.PlayerId,
@@ -255,67 +253,5 @@ public sealed class StandaloneSidecarTests
             data = new { profileId = "duo", regions = new[] { new { name = "local", ping = 0.02 } } },
         });
 
-    private static async Task<Player> SignedInPlayerWithCharacterAsync(RedwoodProcess host)
-    {
-        var director = await PlayerClient.ConnectAsync(host.Uri("director"));
-        var username = "sc" + Guid.NewGuid().ToString("N")[..10];
-        Assert.Equal(string.Empty, (await director.RequestAsync("player:register:username", new { username, password = "correct horse battery" })).GetProperty("error").GetString());
-        var login = await director.RequestAsync("player:login:username", new { username, secret = "correct horse battery", provider = "local" });
-        var playerId = login.GetProperty("playerId").GetString()!;
-        var handoff = await director.RequestAsync("realm:auth:player:connect:client-to-director", new { playerId, realmId = "default" });
-        var realm = await PlayerClient.ConnectAsync(host.Uri("realm"), withAuthObject: true);
-        var signIn = await realm.RequestAsync("realm:auth:player:connect:client-to-realm", new { playerId, token = handoff.GetProperty("token").GetString() });
-        Assert.Equal(string.Empty, signIn.GetProperty("error").GetString());
-        var character = await realm.RequestAsync("realm:characters:create", new { playerId, name = "Hero" + Guid.NewGuid().ToString("N")[..8], characterCreatorData = new { } });
-        Assert.Equal(string.Empty, character.GetProperty("error").GetString());
-        return new Player(playerId, character.GetProperty("character").GetProperty("id").GetString()!, realm);
-    }
-
-    private sealed record Player(string PlayerId, string CharacterId, PlayerClient Realm);
-
-    /// <summary>A player's connection to the dev game server's line protocol (see the README).</summary>
-    private sealed class GameLine : IAsyncDisposable
-    {
-        private readonly TcpClient _tcp;
-        private readonly StreamReader _reader;
-        private readonly StreamWriter _writer;
-
-        private GameLine(TcpClient tcp)
-        {
-            _tcp = tcp;
-            _reader = new StreamReader(tcp.GetStream(), Encoding.UTF8);
-            _writer = new StreamWriter(tcp.GetStream(), new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
-        }
-
-        public string Reply { get; private set; } = string.Empty;
-
-        public static async Task<GameLine> OpenAsync(string connection, Player player, string token)
-        {
-            var colon = connection.LastIndexOf(':');
-            var tcp = new TcpClient();
-            await tcp.ConnectAsync(connection[..colon], int.Parse(connection[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-            var line = new GameLine(tcp);
-            await line._writer.WriteLineAsync($"open {connection}?RedwoodAuth=1?CharacterId={player.CharacterId}?PlayerId={player.PlayerId}?Token={token}");
-            line.Reply = await line.ReadAsync() ?? "closed";
-            return line;
-        }
-
-        public async Task<string?> SendAsync(string text)
-        {
-            await _writer.WriteLineAsync(text);
-            return await ReadAsync();
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            _tcp.Dispose();
-            return ValueTask.CompletedTask;
-        }
-
-        private async Task<string?> ReadAsync()
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            return await _reader.ReadLineAsync(timeout.Token);
-        }
-    }
+    private static Task<FlowPlayer> SignedInPlayerWithCharacterAsync(RedwoodProcess host) => FlowPlayer.ArriveAsync(host, host);
 }

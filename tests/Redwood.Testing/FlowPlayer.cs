@@ -1,15 +1,17 @@
+using Xunit;
 using System.Text.Json;
-using Redwood.Testing;
+namespace Redwood.Testing;
 
-namespace Redwood.DistributedTests;
-
-/// <summary>A player of the distributed tests: a Director socket, a Realm socket and a character.</summary>
-internal sealed class Player : IAsyncDisposable
+/// <summary>
+/// A player through the flow's first steps, as the plugin takes them: registered and logged in on a Director socket,
+/// handed off to a Realm socket, with a character.
+/// </summary>
+public sealed class FlowPlayer : IAsyncDisposable
 {
     public const string ConnectToInstance = "realm:servers:connect-to-instance";
     public const string Password = "correct horse battery";
 
-    private Player(string username, string playerId, PlayerClient director)
+    private FlowPlayer(string username, string playerId, PlayerClient director)
     {
         Username = username;
         PlayerId = playerId;
@@ -27,14 +29,18 @@ internal sealed class Player : IAsyncDisposable
     public string CharacterId { get; private set; } = string.Empty;
 
     /// <summary>Registers and logs in on <paramref name="director"/>, hands off to <paramref name="realm"/> and creates a character.</summary>
-    public static async Task<Player> ArriveAsync(RedwoodProcess director, RedwoodProcess realm, string realmId = "default")
+    public static Task<FlowPlayer> ArriveAsync(RedwoodProcess director, RedwoodProcess realm, string realmId = "default") =>
+        ArriveAsync(director.Uri("director"), realm.Uri("realm"), realmId);
+
+    /// <summary>Registers and logs in on <paramref name="director"/>, hands off to <paramref name="realm"/> and creates a character.</summary>
+    public static async Task<FlowPlayer> ArriveAsync(Uri director, Uri realm, string realmId = "default")
     {
-        var socket = await PlayerClient.ConnectAsync(director.Uri("director"));
+        var socket = await PlayerClient.ConnectAsync(director);
         var username = "dp" + Guid.NewGuid().ToString("N")[..12];
         Assert.Equal(string.Empty, (await socket.RequestAsync("player:register:username", new { username, password = Password })).GetProperty("error").GetString());
         var login = await socket.RequestAsync("player:login:username", new { username, secret = Password, provider = "local" });
         Assert.Equal(string.Empty, login.GetProperty("error").GetString());
-        var player = new Player(username, login.GetProperty("playerId").GetString()!, socket);
+        var player = new FlowPlayer(username, login.GetProperty("playerId").GetString()!, socket);
         await player.HandOffAsync(realm, realmId);
         var character = await player.Realm.RequestAsync("realm:characters:create", new
         {
@@ -46,23 +52,27 @@ internal sealed class Player : IAsyncDisposable
     }
 
     /// <summary>Mints a hand-off token on the player's Director socket and signs in to <paramref name="realm"/> with it.</summary>
-    public async Task HandOffAsync(RedwoodProcess realm, string realmId = "default")
+    public Task HandOffAsync(RedwoodProcess realm, string realmId = "default") => HandOffAsync(realm.Uri("realm"), realmId);
+
+    /// <summary>Mints a hand-off token on the player's Director socket and signs in to <paramref name="realm"/> with it.</summary>
+    public async Task HandOffAsync(Uri realm, string realmId = "default")
     {
         var handoff = await Director.RequestAsync("realm:auth:player:connect:client-to-director", new { playerId = PlayerId, realmId });
         Assert.Equal(string.Empty, handoff.GetProperty("error").GetString());
-        var socket = await PlayerClient.ConnectAsync(realm.Uri("realm"), withAuthObject: true);
+        var socket = await PlayerClient.ConnectAsync(realm, withAuthObject: true);
         var signIn = await socket.RequestAsync("realm:auth:player:connect:client-to-realm", new { playerId = PlayerId, token = handoff.GetProperty("token").GetString() });
         Assert.Equal(string.Empty, signIn.GetProperty("error").GetString());
         Realm = socket;
     }
 
-    public async Task JoinMatchmakingAsync()
+    /// <summary>Joins matchmaking for <paramref name="profileId"/> from region <c>local</c>.</summary>
+    public async Task JoinMatchmakingAsync(string profileId = "duo")
     {
         var ack = await Realm.RequestAsync("realm:ticketing:join:matchmaking", new
         {
             playerId = PlayerId,
             characterId = CharacterId,
-            data = new { profileId = Topology.Profile, regions = new[] { new { name = "local", ping = 0.02 } } },
+            data = new { profileId, regions = new[] { new { name = "local", ping = 0.02 } } },
         });
         Assert.Equal(string.Empty, ack.GetProperty("error").GetString());
     }
