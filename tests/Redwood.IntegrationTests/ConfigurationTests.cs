@@ -10,6 +10,7 @@ public sealed class ConfigurationTests
         { "Redwood:Persistence:Provider", "Oracle", "", "Redwood:Persistence:Provider" },
         { "Redwood:Persistence:Provider", "Postgres", "ConnectionStrings:Redwood=Host", "ConnectionStrings:Redwood" },
         { "Redwood:Persistence:Provider", "Postgres", "ConnectionStrings:Redwood=", "ConnectionStrings:Redwood" },
+        { "Redwood:Persistence:StartupWait", "soon", "", "Redwood:Persistence:StartupWait" },
         { "Redwood:Modules:Realm:Enabled", "false", "", "Redwood:Redis:Configuration" },
         { "Redwood:Modules:Director:Enabled", "maybe", "", "Redwood:Modules:Director:Enabled" },
         { "Redwood:Redis:Configuration", "localhost:notaport", "", "Redwood:Redis:Configuration" },

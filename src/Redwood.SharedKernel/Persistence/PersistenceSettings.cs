@@ -37,6 +37,12 @@ public enum SqliteSynchronous
 public sealed record PersistenceSettings(
     PersistenceProvider Provider, string DataDirectory, string? ConnectionString, SqliteSynchronous Synchronous = SqliteSynchronous.Normal)
 {
+    /// <summary>
+    /// How long start-up waits for a PostgreSQL server that does not answer yet (<c>Redwood:Persistence:StartupWait</c>,
+    /// default one minute) before the process gives up.
+    /// </summary>
+    public TimeSpan StartupWait { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Reads and validates the settings; a bad value throws a message that names the setting.</summary>
     public static PersistenceSettings Read(IConfiguration configuration)
     {
@@ -91,6 +97,15 @@ public sealed record PersistenceSettings(
             }
         }
 
-        return new PersistenceSettings(provider, dataDirectory, connectionString, synchronous);
+        var startupWait = TimeSpan.FromMinutes(1);
+        var rawWait = configuration["Redwood:Persistence:StartupWait"];
+        if (!string.IsNullOrWhiteSpace(rawWait)
+            && (!TimeSpan.TryParse(rawWait, System.Globalization.CultureInfo.InvariantCulture, out startupWait) || startupWait < TimeSpan.Zero))
+        {
+            throw new InvalidOperationException(
+                $"Setting 'Redwood:Persistence:StartupWait' is '{rawWait}'; expected a time span such as 00:01:00.");
+        }
+
+        return new PersistenceSettings(provider, dataDirectory, connectionString, synchronous) { StartupWait = startupWait };
     }
 }
