@@ -94,3 +94,19 @@ public sealed class HasherShutdownTests
         Assert.StartsWith("pbkdf2-sha512$3000000$", await running);
     }
 }
+
+public sealed class HashQueueCalibrationTests
+{
+    [Fact]
+    public void The_default_queue_is_sized_from_a_warm_hash_not_from_the_first_slow_call()
+    {
+        // A one-iteration hash costs microseconds once warm; the first call alone (library load, compilation) can cost
+        // milliseconds and used to shrink the queue to a handful, refusing logins on an idle server just started.
+        var settings = new AuthSettings(1, 64, 1, 3, 32, "_.-", 8, 128, false, false, TimeSpan.FromDays(30), TimeSpan.FromMinutes(1),
+            TimeSpan.FromHours(1), 10, 50, TimeSpan.FromMinutes(5), ["local"], new JwtSettings(null, "sub", null, null), HashQueueLimit: 0);
+
+        var hasher = new PasswordHasher(settings);
+
+        Assert.True(hasher.QueueLimit >= 1_000, $"two seconds of one-iteration hashes hold far more than {hasher.QueueLimit}");
+    }
+}
