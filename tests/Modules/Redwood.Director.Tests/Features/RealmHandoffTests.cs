@@ -108,6 +108,33 @@ public sealed class RealmHandoffTests
         Assert.Equal(0, await app.WithDbAsync(db => db.RealmHandoffTokens.CountAsync()));
     }
 
+    [Theory, ClassData(typeof(BothDatabases))]
+    public async Task Minting_beyond_the_outstanding_bound_retires_the_oldest_and_used_tokens(TestDatabase database)
+    {
+        await using var app = await DirectorApp.StartAsync(database, ("Redwood:Director:MaxOutstandingHandoffTokens", "3"));
+        await using var client = await app.ConnectAsync();
+        var playerId = (await client.RegisterAndLoginAsync(DirectorApp.NewUsername())).Str("playerId");
+        var used = (await client.RequestAsync(Event, new { playerId, realmId = "default" })).Str("token");
+        Assert.Equal(HandoffTokenError.None, (await ConsumeAsync(app, new ConsumeRealmHandoffToken(playerId, "default", used))).Error);
+
+        var tokens = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var ack = await client.RequestAsync(Event, new { playerId, realmId = "default" });
+            Assert.Equal(string.Empty, ack.Str("error"));
+            tokens.Add(ack.Str("token"));
+        }
+
+        // Three unused tokens at most: the two oldest are gone, and so is the one already used.
+        Assert.Equal(3, await app.WithDbAsync(db => db.RealmHandoffTokens.CountAsync(t => t.PlayerId == playerId)));
+        Assert.Equal(HandoffTokenError.InvalidToken, (await ConsumeAsync(app, new ConsumeRealmHandoffToken(playerId, "default", tokens[0]))).Error);
+        Assert.Equal(HandoffTokenError.InvalidToken, (await ConsumeAsync(app, new ConsumeRealmHandoffToken(playerId, "default", tokens[1]))).Error);
+        foreach (var token in tokens.Skip(2))
+        {
+            Assert.Equal(HandoffTokenError.None, (await ConsumeAsync(app, new ConsumeRealmHandoffToken(playerId, "default", token))).Error);
+        }
+    }
+
     private static async Task<ConsumeRealmHandoffTokenReply> ConsumeAsync(RedwoodApp app, ConsumeRealmHandoffToken request)
     {
         await using var scope = app.Services.CreateAsyncScope();

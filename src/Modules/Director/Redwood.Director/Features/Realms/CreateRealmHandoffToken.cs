@@ -42,17 +42,19 @@ internal sealed class CreateRealmHandoffTokenHandler(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        await db.RealmHandoffTokens.Where(t => t.PlayerId == command.PlayerId && (t.ExpiresAt < now || t.ConsumedAt != null))
-            .ExecuteDeleteAsync(cancellationToken);
 
-        // At most MaxOutstandingHandoffTokens unused tokens per player: minting one more retires the oldest, so a
-        // flood of mints costs rows, not an unbounded table.
+        // One read of the player's tokens decides what to retire: used or expired ones, and the oldest unused ones
+        // beyond MaxOutstandingHandoffTokens - 1, so a flood of mints costs rows, not an unbounded table. Only when there
+        // is something to retire does the mint cost a second write (the store has one writer at a time).
         var keep = settings.MaxOutstandingHandoffTokens - 1;
-        var outstanding = await db.RealmHandoffTokens.Where(t => t.PlayerId == command.PlayerId)
-            .OrderByDescending(t => t.CreatedAt).Select(t => t.TokenHash).Skip(keep).ToListAsync(cancellationToken);
-        if (outstanding.Count > 0)
+        var existing = await db.RealmHandoffTokens.AsNoTracking().Where(t => t.PlayerId == command.PlayerId)
+            .OrderByDescending(t => t.CreatedAt)
+            .Select(t => new { t.TokenHash, Dead = t.ExpiresAt < now || t.ConsumedAt != null })
+            .ToListAsync(cancellationToken);
+        var retired = existing.Where(t => t.Dead).Concat(existing.Where(t => !t.Dead).Skip(keep)).Select(t => t.TokenHash).ToList();
+        if (retired.Count > 0)
         {
-            await db.RealmHandoffTokens.Where(t => outstanding.Contains(t.TokenHash)).ExecuteDeleteAsync(cancellationToken);
+            await db.RealmHandoffTokens.Where(t => retired.Contains(t.TokenHash)).ExecuteDeleteAsync(cancellationToken);
         }
 
         var token = SecretToken.New();
