@@ -82,6 +82,13 @@ internal sealed class LocalGameServerProvider(
         start.ArgumentList.Add("-server");
         start.ArgumentList.Add($"-port={gamePort}");
         start.ArgumentList.Add($"-SidecarPort={opened.Port}");
+        if (local.Executable is null)
+        {
+            // The bundled dev server: dozens start on one machine during a load run. Its code stays at the quick first
+            // tier instead of being compiled again once warm, which cost 40% of each start-up's CPU (0.53 -> 0.32 s)
+            // and gains nothing this light a process notices. An operator's own setting is kept.
+            start.Environment.TryAdd("DOTNET_TC_CallCounting", "0");
+        }
 
         var logPath = Path.Combine(logDirectory, $"game-server-{serverId}.log");
         var log = new StreamWriter(new FileStream(logPath, FileMode.Create, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
