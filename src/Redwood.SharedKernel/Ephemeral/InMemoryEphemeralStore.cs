@@ -262,8 +262,10 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
 
     private void SweepIfDue()
     {
-        var now = time.GetUtcNow();
-        var due = now - _lastSweep >= (_values.Count > SweepThreshold ? TimeSpan.FromSeconds(1) : SweepInterval);
+        // The clock first: ConcurrentDictionary.Count takes every lock of the dictionary, so it is read at most once a
+        // second, not on every reservation.
+        var elapsed = time.GetUtcNow() - _lastSweep;
+        var due = elapsed >= SweepInterval || (elapsed >= TimeSpan.FromSeconds(1) && _values.Count > SweepThreshold);
         if (due && _gate.TryEnter())
         {
             try
