@@ -9,6 +9,7 @@ public sealed class SocketIONamespace
     private readonly ConcurrentDictionary<string, SocketIOEventHandler> _handlers = new(StringComparer.Ordinal);
     // Copy-on-write: events are registered at start-up and looked up on every event (a ConcurrentDictionary's
     // IsEmpty takes all its locks when it is empty, which every event of a namespace without unordered events paid).
+    private readonly Lock _unorderedGate = new();
     private volatile HashSet<string> _unordered = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SocketIOSocket> _sockets = new(StringComparer.Ordinal);
     private readonly Lock _roomsGate = new();
@@ -60,7 +61,7 @@ public sealed class SocketIONamespace
     public void OnUnordered(string eventName, SocketIOEventHandler handler)
     {
         On(eventName, handler);
-        lock (_roomsGate)
+        lock (_unorderedGate)
         {
             _unordered = new HashSet<string>(_unordered, StringComparer.Ordinal) { eventName };
         }
@@ -95,7 +96,7 @@ public sealed class SocketIONamespace
     /// <summary>Finds a connected socket by id.</summary>
     public SocketIOSocket? GetSocket(string id) => _sockets.TryGetValue(id, out var socket) ? socket : null;
 
-    internal bool IsUnordered(string eventName) => _unordered is { Count: > 0 } unordered && unordered.Contains(eventName);
+    internal bool IsUnordered(string eventName) => _unordered.Contains(eventName);
 
     internal SocketIOEventHandler? FindHandler(string eventName)
         => _handlers.TryGetValue(eventName, out var handler) ? handler : Volatile.Read(ref _any);

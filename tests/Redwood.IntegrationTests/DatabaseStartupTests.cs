@@ -16,7 +16,7 @@ public sealed class DatabaseStartupTests
     {
         var database = new NpgsqlConnectionStringBuilder(await TestEnvironment.CreatePostgresDatabaseAsync());
         var real = new IPEndPoint(IPAddress.Parse(database.Host!), database.Port);
-        var port = FreePort();
+        var port = SplitProcessSettings.FreePort();
         database.Port = port;
         database.Timeout = 2;
 
@@ -43,7 +43,7 @@ public sealed class DatabaseStartupTests
     [Fact]
     public async Task The_host_gives_up_after_the_startup_wait_and_says_why()
     {
-        var database = new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Port = FreePort(), Timeout = 1 };
+        var database = new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Port = SplitProcessSettings.FreePort(), Timeout = 1 };
 
         var (exitCode, output) = await RedwoodProcess.RunToExitAsync(new Dictionary<string, string?>
         {
@@ -55,13 +55,6 @@ public sealed class DatabaseStartupTests
         Assert.NotEqual(0, exitCode);
         Assert.Contains("not reachable yet", output, StringComparison.Ordinal);
         Assert.Contains("Hosting failed to start", output, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     /// <summary>Accepts on a loopback port and pipes every connection to the real server.</summary>

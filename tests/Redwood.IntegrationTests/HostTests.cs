@@ -47,7 +47,7 @@ public sealed class HostTests
         await using var app = await RedwoodApp.StartAsync(TestDatabase.Postgres, new Dictionary<string, string?>
         {
             ["Redwood:Redis:Configuration"] = TestEnvironment.Redis,
-            ["Redwood:Redis:Prefix"] = "t" + Guid.NewGuid().ToString("N")[..10] + ":",
+            ["Redwood:Redis:Prefix"] = SplitProcessSettings.NewPrefix(),
         });
         using var http = app.CreateHttpClient();
 

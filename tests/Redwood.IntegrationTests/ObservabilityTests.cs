@@ -73,13 +73,13 @@ public sealed partial class ObservabilityTests
     [Fact]
     public async Task One_request_carries_one_correlation_id_into_the_logs_of_both_processes_and_bus_requests_are_measured()
     {
-        var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
+        var prefix = SplitProcessSettings.NewPrefix();
         var logging = new Dictionary<string, string?>
         {
             ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
             ["Logging:LogLevel:Redwood.Host.Bus"] = "Debug",
         };
-        await using var frontends = await RedwoodProcess.StartAsync(SplitSettings(prefix, logging, new()
+        await using var frontends = await RedwoodProcess.StartAsync(SplitProcessSettings.For(prefix, RealmSecret, logging, SplitProcessSettings.DuoProfile, new Dictionary<string, string?>
         {
             ["Redwood:Modules:Matchmaking:Enabled"] = "false",
             ["Redwood:Persistence:Provider"] = "Postgres",
@@ -87,7 +87,7 @@ public sealed partial class ObservabilityTests
             ["Redwood:Director:Auth:Pbkdf2Iterations"] = "1",
             ["Redwood:Bus:RequestTimeout"] = "00:00:05",
         }));
-        await using var matchmaking = await RedwoodProcess.StartAsync(SplitSettings(prefix, logging, new()
+        await using var matchmaking = await RedwoodProcess.StartAsync(SplitProcessSettings.For(prefix, RealmSecret, logging, SplitProcessSettings.DuoProfile, new Dictionary<string, string?>
         {
             ["Redwood:Modules:Director:Enabled"] = "false",
             ["Redwood:Modules:Realm:Enabled"] = "false",
@@ -123,32 +123,6 @@ public sealed partial class ObservabilityTests
         Assert.Equal(1, timedOut.Sum("redwood_bus_request_duration_seconds_count", ("contract", "OpenMatchmakingTicket"), ("outcome", "timeout")));
         await player.Director.DisposeAsync();
         await player.Realm.DisposeAsync();
-    }
-
-    private static Dictionary<string, string?> SplitSettings(string prefix, Dictionary<string, string?> logging, Dictionary<string, string?> extra)
-    {
-        var settings = new Dictionary<string, string?>(logging)
-        {
-            ["Redwood:Redis:Configuration"] = TestEnvironment.Redis,
-            ["Redwood:Redis:Prefix"] = prefix,
-            ["Redwood:Realm:Secret"] = RealmSecret,
-            ["Redwood:Director:Realms:0:Id"] = "default",
-            ["Redwood:Director:Realms:0:Name"] = "Default",
-            ["Redwood:Director:Realms:0:Uri"] = "ws://localhost:3011",
-            ["Redwood:Director:Realms:0:Secret"] = RealmSecret,
-            ["Redwood:Matchmaking:Profiles:0:Id"] = "duo",
-            ["Redwood:Matchmaking:Profiles:0:Zones:0:Name"] = "arena",
-            ["Redwood:Matchmaking:Profiles:0:Zones:0:Maps:0"] = "arena-map",
-            ["Redwood:Matchmaking:Profiles:0:MatchmakingZoneName"] = "arena",
-            ["Redwood:Matchmaking:Profiles:0:MinPlayersForMatchmaking"] = "2",
-            ["Redwood:Matchmaking:Profiles:0:MaxPlayersPerShard"] = "2",
-        };
-        foreach (var (key, value) in extra)
-        {
-            settings[key] = value;
-        }
-
-        return settings;
     }
 
     private static async Task<string> LineAsync(RedwoodProcess process, string text)

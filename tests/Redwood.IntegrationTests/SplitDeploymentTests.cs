@@ -12,7 +12,7 @@ public sealed class SplitDeploymentTests
     [Fact]
     public async Task A_realm_process_consumes_the_directors_hand_off_token_over_redis()
     {
-        var prefix = UniquePrefix();
+        var prefix = SplitProcessSettings.NewPrefix();
         await using var director = await StartDirectorAsync(prefix);
         await using var realm = await StartRealmAsync(prefix, await TestEnvironment.CreatePostgresDatabaseAsync());
         await using var player = await PlayerClient.ConnectAsync(director.Uri("director"));
@@ -38,7 +38,7 @@ public sealed class SplitDeploymentTests
     [Fact]
     public async Task A_logout_published_in_the_director_process_is_handled_in_the_realm_process()
     {
-        var prefix = UniquePrefix();
+        var prefix = SplitProcessSettings.NewPrefix();
         await using var director = await StartDirectorAsync(prefix);
         await using var realm = await StartRealmAsync(prefix, await TestEnvironment.CreatePostgresDatabaseAsync());
         await using var player = await PlayerClient.ConnectAsync(director.Uri("director"));
@@ -56,7 +56,7 @@ public sealed class SplitDeploymentTests
     public async Task A_request_nobody_answers_comes_back_as_an_error_after_the_timeout()
     {
         // A realm process alone on its Redis namespace: no Director process will ever answer it.
-        await using var realm = await StartRealmAsync(UniquePrefix(), await TestEnvironment.CreatePostgresDatabaseAsync(), timeout: "00:00:01");
+        await using var realm = await StartRealmAsync(SplitProcessSettings.NewPrefix(), await TestEnvironment.CreatePostgresDatabaseAsync(), timeout: "00:00:01");
         await using var realmSocket = await PlayerClient.ConnectAsync(realm.Uri("realm"), withAuthObject: true);
 
         var reply = await realmSocket.RequestAsync("realm:auth:player:connect:client-to-realm", new { playerId = "p1", token = "t1" });
@@ -64,8 +64,6 @@ public sealed class SplitDeploymentTests
         Assert.Equal("Service temporarily unavailable, please retry", reply.GetProperty("error").GetString());
         Assert.Contains("timed out", realm.Output, StringComparison.Ordinal);
     }
-
-    private static string UniquePrefix() => "t" + Guid.NewGuid().ToString("N")[..10] + ":";
 
     // A distributed deployment in Production refuses the shipped development secret.
     private const string SplitRealmSecret = "split-deployment-realm-secret-0123456789";

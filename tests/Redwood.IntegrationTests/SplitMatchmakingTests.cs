@@ -15,7 +15,7 @@ public sealed class SplitMatchmakingTests
     [Fact]
     public async Task Ticket_updates_reach_players_whose_sockets_are_on_another_process_and_survive_a_matchmaking_restart()
     {
-        var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
+        var prefix = SplitProcessSettings.NewPrefix();
         await using var frontends = await RedwoodProcess.StartAsync(await FrontendSettingsAsync(prefix));
         var matchmakingSettings = MatchmakingOnly(prefix);
         var matchmaking = await RedwoodProcess.StartAsync(matchmakingSettings);
@@ -45,7 +45,7 @@ public sealed class SplitMatchmakingTests
     [Fact]
     public async Task Two_matchmaking_replicas_match_each_ticket_once_and_the_lease_moves_when_the_holder_is_killed()
     {
-        var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
+        var prefix = SplitProcessSettings.NewPrefix();
         await using var frontends = await RedwoodProcess.StartAsync(await FrontendSettingsAsync(prefix));
         var matchmakingSettings = MatchmakingOnly(prefix);
         var replicas = new List<RedwoodProcess> { await RedwoodProcess.StartAsync(matchmakingSettings), await RedwoodProcess.StartAsync(matchmakingSettings) };
@@ -87,7 +87,7 @@ public sealed class SplitMatchmakingTests
     [Fact]
     public async Task A_match_found_while_no_realm_process_runs_is_allocated_by_the_next_realm_process()
     {
-        var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
+        var prefix = SplitProcessSettings.NewPrefix();
         var frontendSettings = await FrontendSettingsAsync(prefix);
         var matchmakingSettings = MatchmakingOnly(prefix);
         // Slow ticks: the match is made after the only realm process is gone.
@@ -152,33 +152,10 @@ public sealed class SplitMatchmakingTests
         ["Redwood:Modules:Sidecar:Enabled"] = "false",
     });
 
-    private static Dictionary<string, string?> Settings(string prefix, Dictionary<string, string?> extra)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Redwood:Redis:Configuration"] = TestEnvironment.Redis,
-            ["Redwood:Redis:Prefix"] = prefix,
-            // Production refuses the shipped realm secret once Redis carries it between processes.
-            ["Redwood:Realm:Secret"] = RealmSecret,
-            ["Redwood:Director:Realms:0:Id"] = "default",
-            ["Redwood:Director:Realms:0:Name"] = "Default",
-            ["Redwood:Director:Realms:0:Uri"] = "ws://localhost:3011",
-            ["Redwood:Director:Realms:0:Secret"] = RealmSecret,
-            ["Redwood:Matchmaking:ProcessInterval"] = "00:00:00.250",
-            ["Redwood:Matchmaking:Profiles:0:Id"] = "duo",
-            ["Redwood:Matchmaking:Profiles:0:Zones:0:Name"] = "arena",
-            ["Redwood:Matchmaking:Profiles:0:Zones:0:Maps:0"] = "arena-map",
-            ["Redwood:Matchmaking:Profiles:0:MatchmakingZoneName"] = "arena",
-            ["Redwood:Matchmaking:Profiles:0:MinPlayersForMatchmaking"] = "2",
-            ["Redwood:Matchmaking:Profiles:0:MaxPlayersPerShard"] = "2",
-        };
-        foreach (var (key, value) in extra)
-        {
-            settings[key] = value;
-        }
+    private static readonly Dictionary<string, string?> Quick = new() { ["Redwood:Matchmaking:ProcessInterval"] = "00:00:00.250" };
 
-        return settings;
-    }
+    private static Dictionary<string, string?> Settings(string prefix, Dictionary<string, string?> extra) =>
+        SplitProcessSettings.For(prefix, RealmSecret, SplitProcessSettings.DuoProfile, Quick, extra);
 
     private static Task<JsonElement> JoinAsync(FlowPlayer player) =>
         player.Realm.RequestAsync("realm:ticketing:join:matchmaking", new

@@ -23,8 +23,8 @@ public sealed class StandaloneSidecarTests
     [Fact]
     public async Task A_match_is_played_on_an_agones_game_server_whose_sidecar_runs_in_a_process_of_its_own()
     {
-        var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
-        var gamePort = FreePort();
+        var prefix = SplitProcessSettings.NewPrefix();
+        var gamePort = SplitProcessSettings.FreePort();
         var gameServerName = "redwood-fleet-" + Guid.NewGuid().ToString("N")[..5] + "-x7k2p";
         await using var agones = await FakeAgones.StartAsync(gameServerName, "127.0.0.1", gamePort);
         var database = await TestEnvironment.CreatePostgresDatabaseAsync();
@@ -132,7 +132,7 @@ public sealed class StandaloneSidecarTests
     [Fact]
     public async Task A_standalone_sidecar_takes_its_identity_from_settings_or_from_the_agones_sdk_port_agones_sets()
     {
-        var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
+        var prefix = SplitProcessSettings.NewPrefix();
         await using (var configured = await RedwoodProcess.StartAsync(Settings(prefix, new()
         {
             ["Redwood:Modules:Director:Enabled"] = "false",
@@ -167,7 +167,7 @@ public sealed class StandaloneSidecarTests
     [Fact]
     public async Task A_standalone_sidecar_without_an_identity_stops_start_up_naming_the_setting()
     {
-        var (exitCode, output) = await RedwoodProcess.RunToExitAsync(Settings("t" + Guid.NewGuid().ToString("N")[..10] + ":", new()
+        var (exitCode, output) = await RedwoodProcess.RunToExitAsync(Settings(SplitProcessSettings.NewPrefix(), new()
         {
             ["Redwood:Modules:Director:Enabled"] = "false",
             ["Redwood:Modules:Realm:Enabled"] = "false",
@@ -179,26 +179,8 @@ public sealed class StandaloneSidecarTests
         Assert.Contains("Setting 'Redwood:Sidecar:ServerId' is required", output, StringComparison.Ordinal);
     }
 
-    private static Dictionary<string, string?> Settings(string prefix, Dictionary<string, string?> extra)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Redwood:Redis:Configuration"] = TestEnvironment.Redis,
-            ["Redwood:Redis:Prefix"] = prefix,
-            // Production refuses the shipped realm secret once Redis carries it between processes.
-            ["Redwood:Realm:Secret"] = RealmSecret,
-            ["Redwood:Director:Realms:0:Id"] = "default",
-            ["Redwood:Director:Realms:0:Name"] = "Default",
-            ["Redwood:Director:Realms:0:Uri"] = "ws://localhost:3011",
-            ["Redwood:Director:Realms:0:Secret"] = RealmSecret,
-        };
-        foreach (var (key, value) in extra)
-        {
-            settings[key] = value;
-        }
-
-        return settings;
-    }
+    private static Dictionary<string, string?> Settings(string prefix, Dictionary<string, string?> extra) =>
+        SplitProcessSettings.For(prefix, RealmSecret, extra);
 
     /// <summary>The dev game server built beside the host, as Agones would run the game server container.</summary>
     private static Process StartDevGameServer(int gamePort, int sidecarPort)
@@ -229,13 +211,6 @@ public sealed class StandaloneSidecarTests
     }
 
     private static string Tail(string output) => output.Length > 8000 ? output[^8000..] : output;
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private static async Task<string> RedwoodDataAsync(string database, string characterId)
     {

@@ -51,7 +51,7 @@ public sealed class StartupReportTests
             ["Redwood:Modules:Matchmaking:Enabled"] = "false",
             ["Redwood:Modules:Sidecar:Enabled"] = "false",
             ["Redwood:Redis:Configuration"] = TestEnvironment.Redis,
-            ["Redwood:Redis:Prefix"] = "t" + Guid.NewGuid().ToString("N")[..10] + ":",
+            ["Redwood:Redis:Prefix"] = SplitProcessSettings.NewPrefix(),
             ["Redwood:Persistence:Provider"] = "Postgres",
             ["ConnectionStrings:Redwood"] = withPassword,
             // Production refuses the shipped realm secret once Redis carries it between processes.

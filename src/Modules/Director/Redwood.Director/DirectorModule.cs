@@ -9,6 +9,7 @@ using Redwood.Director.Features.Sessions;
 using Redwood.Director.Persistence;
 using Redwood.Director.Transport;
 using Redwood.SharedKernel;
+using Redwood.SharedKernel.Messaging;
 using Redwood.SharedKernel.Persistence;
 
 namespace Redwood.Director;
@@ -41,10 +42,7 @@ public sealed class DirectorModule : IModule
             .WithSingletonLifetime());
         services.AddModuleDbContext<DirectorDbContext, SqliteDirectorDbContext, PostgresDirectorDbContext>(configuration, "director");
         // The username and password rule sets are parts of other validators, not validators of a message.
-        // Validators hold only rules built from settings: built once, not on every request (building the rule
-        // expressions was a measurable part of each request's cost).
-        services.AddValidatorsFromAssemblyContaining<DirectorModule>(
-            ServiceLifetime.Singleton, includeInternalTypes: true, filter: scan => scan.InterfaceType != typeof(IValidator<string>));
+        services.AddModuleValidators<DirectorModule>(scan => scan.InterfaceType != typeof(IValidator<string>));
     }
 
     private static bool IsDomainService(Type type) =>

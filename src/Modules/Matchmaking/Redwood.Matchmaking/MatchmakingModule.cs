@@ -1,10 +1,10 @@
-using FluentValidation;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Redwood.Matchmaking.Features.Processing;
 using Redwood.Matchmaking.Persistence;
 using Redwood.SharedKernel;
+using Redwood.SharedKernel.Messaging;
 
 namespace Redwood.Matchmaking;
 
@@ -28,9 +28,7 @@ public sealed class MatchmakingModule : IModule
         services.AddSingleton<MatcherStatus>();
         services.AddSingleton<AdmissionPace>();
         services.AddScoped<QueueAdmission>();
-        // Validators hold only rules built from settings: built once, not on every request (building the rule
-        // expressions was a measurable part of each request's cost).
-        services.AddValidatorsFromAssemblyContaining<MatchmakingModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        services.AddModuleValidators<MatchmakingModule>();
     }
 
     /// <inheritdoc />

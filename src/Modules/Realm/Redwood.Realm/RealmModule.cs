@@ -1,4 +1,3 @@
-using FluentValidation;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,9 +33,7 @@ public sealed class RealmModule : IModule
         services.AddSingleton<RealmEndpoint>();
         services.AddSingleton<RealmMetrics>();
         services.AddModuleDbContext<RealmDbContext, SqliteRealmDbContext, PostgresRealmDbContext>(configuration, settings.StoreName);
-        // Validators hold only rules built from settings: built once, not on every request (building the rule
-        // expressions was a measurable part of each request's cost).
-        services.AddValidatorsFromAssemblyContaining<RealmModule>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        services.AddModuleValidators<RealmModule>();
 
         // Matches and queue admissions start game servers: that work must not be lost between processes.
         services.AddDurableNotification<MatchFound>(Name);

@@ -109,7 +109,7 @@ public sealed class LogInPlayerTests
         var settings = new[]
         {
             ("Redwood:Redis:Configuration", (string?)TestEnvironment.Redis),
-            ("Redwood:Redis:Prefix", "t" + Guid.NewGuid().ToString("N")[..10] + ":"),
+            ("Redwood:Redis:Prefix", SplitProcessSettings.NewPrefix()),
             ("Redwood:Director:Auth:MaxFailedLoginsPerUsername", "2"),
             ("Redwood:Director:Auth:MaxFailedLoginsPerAddress", "100000"),
         };

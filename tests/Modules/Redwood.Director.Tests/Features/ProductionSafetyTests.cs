@@ -74,7 +74,7 @@ public sealed class ProductionSafetyTests
     private static (string, string?)[] Distributed() =>
     [
         ("Redwood:Redis:Configuration", TestEnvironment.Redis),
-        ("Redwood:Redis:Prefix", "t" + Guid.NewGuid().ToString("N")[..10] + ":"),
+        ("Redwood:Redis:Prefix", SplitProcessSettings.NewPrefix()),
     ];
 
     private static string Flatten(Exception error) => error.ToString();

@@ -13,7 +13,7 @@ public sealed class TwoRealmTests
     public async Task Serves_two_realms_from_one_director_over_redis()
     {
         var redis = TestEnvironment.Redis;
-        var prefix = "t" + Guid.NewGuid().ToString("N")[..10] + ":";
+        var prefix = SplitProcessSettings.NewPrefix();
         await using var main = await RealmTestHost.StartAsync(TestDatabase.Postgres, new Dictionary<string, string?>
         {
             ["Redwood:Redis:Configuration"] = redis,
