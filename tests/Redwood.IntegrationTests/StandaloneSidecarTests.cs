@@ -28,7 +28,7 @@ public sealed class StandaloneSidecarTests
         var gameServerName = "redwood-fleet-" + Guid.NewGuid().ToString("N")[..5] + "-x7k2p";
         await using var agones = await FakeAgones.StartAsync(gameServerName, "127.0.0.1", gamePort);
         var database = await TestEnvironment.CreatePostgresDatabaseAsync();
-        await using var backend = await RedwoodProcess.StartAsync(Settings(prefix, new()
+        await using var backend = await RedwoodProcess.StartAsync(SplitProcessSettings.For(prefix, RealmSecret, SplitProcessSettings.DuoProfile, new Dictionary<string, string?>
         {
             ["Redwood:Modules:Sidecar:Enabled"] = "false",
             ["Redwood:Persistence:Provider"] = "Postgres",
@@ -43,12 +43,6 @@ public sealed class StandaloneSidecarTests
             ["Redwood:GameServers:MonitorInterval"] = "00:00:00.5",
             ["Redwood:GameServers:StaleTimeout"] = "00:00:08",
             ["Redwood:Matchmaking:ProcessInterval"] = "00:00:00.250",
-            ["Redwood:Matchmaking:Profiles:0:Id"] = "duo",
-            ["Redwood:Matchmaking:Profiles:0:Zones:0:Name"] = "arena",
-            ["Redwood:Matchmaking:Profiles:0:Zones:0:Maps:0"] = "arena-map",
-            ["Redwood:Matchmaking:Profiles:0:MatchmakingZoneName"] = "arena",
-            ["Redwood:Matchmaking:Profiles:0:MinPlayersForMatchmaking"] = "2",
-            ["Redwood:Matchmaking:Profiles:0:MaxPlayersPerShard"] = "2",
         }));
         await using var sidecar = await RedwoodProcess.StartAsync(Settings(prefix, new()
         {
