@@ -60,6 +60,20 @@ public sealed class EphemeralStoreTests : IAsyncLifetime
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public async Task Fields_of_several_hashes_are_set_in_one_write(string kind)
+    {
+        var store = Create(kind);
+        var (first, second) = ("test:" + Guid.NewGuid(), "test:" + Guid.NewGuid());
+        await store.HashSetAsync(first, "kept", "0", default);
+
+        await store.HashSetManyAsync([new(first, "a", "1"), new(second, "b", "2"), new(first, "c", "3")], default);
+
+        Assert.Equal(["a=1", "c=3", "kept=0"], (await store.HashGetAllAsync(first, default)).Select(e => e.Key + "=" + e.Value).Order());
+        Assert.Equal(["b=2"], (await store.HashGetAllAsync(second, default)).Select(e => e.Key + "=" + e.Value));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public async Task Values_expire(string kind)
     {
         var store = Create(kind);

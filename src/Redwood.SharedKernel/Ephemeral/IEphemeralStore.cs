@@ -28,6 +28,12 @@ public interface IEphemeralStore
     /// <summary>Sets one field of a hash (a key holding field/value pairs, without expiry).</summary>
     Task HashSetAsync(string key, string field, string value, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Sets fields of one or more hashes as one step: a process or connection that dies midway leaves none of them
+    /// written, never some (a Redis transaction; in-process, nothing outlives the process anyway).
+    /// </summary>
+    Task HashSetManyAsync(IReadOnlyList<HashWrite> writes, CancellationToken cancellationToken);
+
     /// <summary>The value of one field of a hash, or null.</summary>
     Task<string?> HashGetAsync(string key, string field, CancellationToken cancellationToken);
 
@@ -77,6 +83,12 @@ public interface IEphemeralStore
     /// <summary>Round trip to the backing store (readiness).</summary>
     Task<TimeSpan> PingAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>One field write of <see cref="IEphemeralStore.HashSetManyAsync"/>.</summary>
+/// <param name="Key">The hash.</param>
+/// <param name="Field">The field.</param>
+/// <param name="Value">The value.</param>
+public sealed record HashWrite(string Key, string Field, string Value);
 
 /// <summary>One stream entry.</summary>
 /// <param name="Id">The entry id.</param>

@@ -149,6 +149,17 @@ public sealed class InMemoryEphemeralStore(TimeProvider time) : IEphemeralStore
     }
 
     /// <inheritdoc />
+    public Task HashSetManyAsync(IReadOnlyList<HashWrite> writes, CancellationToken cancellationToken)
+    {
+        foreach (var write in writes)
+        {
+            _hashes.GetOrAdd(write.Key, _ => new ConcurrentDictionary<string, string>(StringComparer.Ordinal))[write.Field] = write.Value;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task<string?> HashGetAsync(string key, string field, CancellationToken cancellationToken) =>
         Task.FromResult(_hashes.TryGetValue(key, out var hash) && hash.TryGetValue(field, out var value) ? value : null);
 

@@ -69,6 +69,24 @@ public sealed class RedisEphemeralStore(IConnectionMultiplexer redis, RedisSetti
         Db.HashSetAsync(key, field, value);
 
     /// <inheritdoc />
+    public async Task HashSetManyAsync(IReadOnlyList<HashWrite> writes, CancellationToken cancellationToken)
+    {
+        var transaction = Db.CreateTransaction();
+        var queued = new Task[writes.Count];
+        for (var i = 0; i < writes.Count; i++)
+        {
+            queued[i] = transaction.HashSetAsync(writes[i].Key, writes[i].Field, writes[i].Value);
+        }
+
+        if (!await transaction.ExecuteAsync())
+        {
+            throw new RedisException("The hash writes were not committed");
+        }
+
+        await Task.WhenAll(queued);
+    }
+
+    /// <inheritdoc />
     public async Task<string?> HashGetAsync(string key, string field, CancellationToken cancellationToken) =>
         await Db.HashGetAsync(key, field);
 

@@ -7,8 +7,9 @@ namespace Redwood.Matchmaking.Persistence;
 
 /// <summary>
 /// Tickets and pending matches in the key/value store: one hash of tickets and one of matches per realm, a key per
-/// player pointing at their open ticket (set only if absent: one open ticket per player), and a hash of realms that
-/// have tickets, so the matcher knows what to process after a restart.
+/// player pointing at their open ticket (set only if absent: one open ticket per player), a hash of realms that
+/// have tickets, so the matcher knows what to process after a restart, and a hash per realm of the matches and queue
+/// admissions already handed on to the Realm (what a matcher that died mid-tick wrote but never handed on is not there).
 /// </summary>
 internal sealed class TicketStore(IEphemeralStore store)
 {
@@ -63,8 +64,25 @@ internal sealed class TicketStore(IEphemeralStore store)
         return tickets;
     }
 
-    public Task SaveMatchAsync(PendingMatch match, CancellationToken ct) =>
-        store.HashSetAsync(MatchesKey(match.RealmId), match.Id, JsonSerializer.Serialize(match, Json), ct);
+    /// <summary>Saves a new match and its placed tickets as one write: never a match without its tickets or the reverse.</summary>
+    public Task PlaceMatchAsync(PendingMatch match, IReadOnlyList<Ticket> placed, CancellationToken ct)
+    {
+        var writes = new List<HashWrite>(placed.Count + 1) { new(MatchesKey(match.RealmId), match.Id, JsonSerializer.Serialize(match, Json)) };
+        writes.AddRange(placed.Select(t => new HashWrite(TicketsKey(t.RealmId), t.Id, JsonSerializer.Serialize(t, Json))));
+        return store.HashSetManyAsync(writes, ct);
+    }
+
+    /// <summary>Records that a match or a queue admission (by ticket id) was handed on to the Realm.</summary>
+    public Task MarkHandedOnAsync(string realmId, string id, CancellationToken ct) =>
+        store.HashSetAsync(HandedOnKey(realmId), id, "1", ct);
+
+    /// <summary>The ids of matches and queue admissions handed on to the Realm.</summary>
+    public async Task<HashSet<string>> HandedOnAsync(string realmId, CancellationToken ct) =>
+        [.. (await store.HashGetAllAsync(HandedOnKey(realmId), ct)).Select(e => e.Key)];
+
+    /// <summary>Forgets a handed-on mark whose match or admission is over.</summary>
+    public Task ForgetHandedOnAsync(string realmId, string id, CancellationToken ct) =>
+        store.HashDeleteAsync(HandedOnKey(realmId), id, ct);
 
     public async Task<PendingMatch?> FindMatchAsync(string realmId, string matchId, CancellationToken ct) =>
         await store.HashGetAsync(MatchesKey(realmId), matchId, ct) is { } json ? JsonSerializer.Deserialize<PendingMatch>(json, Json) : null;
@@ -80,4 +98,6 @@ internal sealed class TicketStore(IEphemeralStore store)
     private static string TicketsKey(string realmId) => $"matchmaking:{realmId}:tickets";
 
     private static string MatchesKey(string realmId) => $"matchmaking:{realmId}:matches";
+
+    private static string HandedOnKey(string realmId) => $"matchmaking:{realmId}:handed-on";
 }

@@ -21,7 +21,10 @@ internal sealed record ProcessTicketsResult(int Tickets, int Matches, int Admitt
 /// <summary>
 /// The tick, per realm under the realm lock: ends tickets that went stale or whose player left, returns matches that
 /// got no server within <c>MaxMatchAge</c> to the pool, runs the <see cref="Matcher"/>, admits queued players by
-/// shard capacity, then publishes the matches, the admissions and one batch of messages for the players.
+/// shard capacity, then publishes the matches, the admissions and one batch of messages for the players. A match
+/// and its placed tickets are written in one step and marked handed on once published; a matcher that dies between
+/// the two leaves matches and admissions nobody will serve, which the next tick (on whichever process then holds the
+/// matcher lease) returns to the pool after <see cref="HandOnGrace"/> rather than after <c>MaxMatchAge</c>.
 /// </summary>
 internal sealed class ProcessTicketsHandler(
     TicketStore store,
@@ -87,11 +90,13 @@ internal sealed class ProcessTicketsHandler(
         foreach (var match in found)
         {
             await publisher.Publish(match, ct);
+            await store.MarkHandedOnAsync(realmId, match.MatchId, ct);
         }
 
         foreach (var admission in admissions)
         {
             await publisher.Publish(admission, ct);
+            await store.MarkHandedOnAsync(realmId, admission.TicketId, ct);
         }
 
         if (messages.Count > 0)
@@ -139,26 +144,38 @@ internal sealed class ProcessTicketsHandler(
     private Task EndAsync(Ticket ticket, CancellationToken ct) => EndAsync(store, ticket, ct);
 
     /// <summary>
+    /// How long a match or admission may wait to be handed on before the tick deems its matcher dead: as long as the
+    /// matcher lease outlives its holder, so a new holder returns what the dead one left on its first tick.
+    /// </summary>
+    private TimeSpan HandOnGrace => settings.ProcessInterval + TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Matches older than <c>MaxMatchAge</c> (no server came up) go back to the pool, as do placed tickets whose match
-    /// record is gone and queue admissions that were never served.
+    /// record is gone, queue admissions that were never served, and matches and admissions never handed on.
     /// </summary>
     private async Task ReturnStaleMatchesAsync(
         string realmId, Dictionary<string, Ticket> tickets, List<TicketMessage> messages, DateTimeOffset now, CancellationToken ct)
     {
         var pending = await store.MatchesAsync(realmId, ct);
+        var handedOn = await store.HandedOnAsync(realmId, ct);
         var liveMatches = new HashSet<string>(StringComparer.Ordinal);
         foreach (var match in pending)
         {
-            if (now - match.CreatedAt < settings.MaxMatchAge)
+            var age = now - match.CreatedAt;
+            var reason = age >= settings.MaxMatchAge ? "max match age reached"
+                : !handedOn.Contains(match.Id) && age >= HandOnGrace ? "the matcher that made it stopped before handing it on"
+                : null;
+            if (reason is null)
             {
                 liveMatches.Add(match.Id);
                 continue;
             }
 
             await store.DeleteMatchAsync(realmId, match.Id, ct);
-            Log.MatchReturned(logger, match.Id, realmId, "max match age reached", match.TicketIds.Count);
+            Log.MatchReturned(logger, match.Id, realmId, reason, match.TicketIds.Count);
         }
 
+        var stillPlaced = new HashSet<string>(liveMatches, StringComparer.Ordinal);
         foreach (var ticket in tickets.Values.ToList())
         {
             if (ticket.State != TicketState.Placed)
@@ -166,11 +183,13 @@ internal sealed class ProcessTicketsHandler(
                 continue;
             }
 
+            var placedFor = now - (ticket.PlacedAt ?? now);
             var expired = ticket.Kind == TicketKind.Matchmaking
                 ? ticket.MatchId is null || !liveMatches.Contains(ticket.MatchId)
-                : now - (ticket.PlacedAt ?? now) >= settings.MaxMatchAge;
+                : placedFor >= settings.MaxMatchAge || (!handedOn.Contains(ticket.Id) && placedFor >= HandOnGrace);
             if (!expired)
             {
+                stillPlaced.Add(ticket.Id);
                 continue;
             }
 
@@ -180,6 +199,12 @@ internal sealed class ProcessTicketsHandler(
             notices.Tell(messages, back, ticket.Kind == TicketKind.Matchmaking
                 ? "Match expired: no game server became ready in time; searching again"
                 : "The server did not become ready in time; back in the queue", now);
+        }
+
+        // Marks of matches and admissions that are over (served, failed or returned) are dropped.
+        foreach (var id in handedOn.Where(id => !stillPlaced.Contains(id)))
+        {
+            await store.ForgetHandedOnAsync(realmId, id, ct);
         }
     }
 
@@ -204,15 +229,14 @@ internal sealed class ProcessTicketsHandler(
         {
             var profile = settings.Profiles.Find(proposal.ProfileId)!;
             var match = new PendingMatch(Guid.NewGuid().ToString("N"), realmId, [.. proposal.Tickets.Select(t => t.Id)], now);
-            await store.SaveMatchAsync(match, ct);
-            var tickets = new List<MatchedTicket>(proposal.Tickets.Count);
-            foreach (var candidate in proposal.Tickets)
+            var placed = proposal.Tickets.Select(c => byId[c.Id] with { State = TicketState.Placed, MatchId = match.Id, PlacedAt = now }).ToList();
+            await store.PlaceMatchAsync(match, placed, ct);
+            var tickets = new List<MatchedTicket>(placed.Count);
+            foreach (var ticket in placed)
             {
-                var placed = byId[candidate.Id] with { State = TicketState.Placed, MatchId = match.Id, PlacedAt = now };
-                await store.SaveAsync(placed, ct);
-                matched.Add(placed.Id);
-                tickets.Add(new MatchedTicket(placed.Id, placed.PlayerId, placed.CharacterId));
-                notices.Tell(messages, placed, MatchFoundMessage, now);
+                matched.Add(ticket.Id);
+                tickets.Add(new MatchedTicket(ticket.Id, ticket.PlayerId, ticket.CharacterId));
+                notices.Tell(messages, ticket, MatchFoundMessage, now);
             }
 
             found.Add(new MatchFound(realmId, match.Id, profile.Id, proposal.Region, profile.MatchmakingZoneName!, tickets));
