@@ -146,6 +146,37 @@ public abstract class JoinProxyTests(GameServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_periodic_save_that_changes_nothing_writes_nothing_and_a_move_is_written()
+    {
+        await using var alice = await fixture.SignedInPlayerAsync();
+        var character = await CreateCharacterAsync(alice);
+        var join = await JoinProxyAsync(alice, character, await CreateProxyAsync(alice));
+        await using var game = await GameClient.OpenAsync(join.GetProperty("connectionUri").GetString()!, alice.PlayerId, character, join.GetProperty("token").GetString()!);
+        Assert.True(game.Admitted, game.Reply);
+        Assert.Equal("ok", await game.SendAsync("move 10 20 30"));
+        Character? saved = null;
+        await Testing.Eventually.True(
+            async () => X(saved = await QueryAsync(fixture.App, db => db.Characters.AsNoTracking().FirstAsync(c => c.Id == character))) == 10,
+            TimeSpan.FromSeconds(15), "the move is saved");
+
+        // The server keeps sending the same lastLocation every 0.2 s while the player stands still.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var idle = await QueryAsync(fixture.App, db => db.Characters.AsNoTracking().FirstAsync(c => c.Id == character));
+        Assert.Equal(saved!.UpdatedAt, idle.UpdatedAt);
+
+        Assert.Equal("ok", await game.SendAsync("move 11 20 30"));
+        await Testing.Eventually.True(
+            async () => await QueryAsync(fixture.App, db => db.Characters.AsNoTracking().FirstAsync(c => c.Id == character)) is var moved
+                && X(moved) == 11 && moved.UpdatedAt > idle.UpdatedAt,
+            TimeSpan.FromSeconds(15), "the next move is saved with a new updatedAt");
+    }
+
+    private static double? X(Character character) =>
+        JsonDocument.Parse(character.RedwoodData).RootElement.TryGetProperty("lastLocation", out var location)
+            ? location.GetProperty("transform").GetProperty("location").GetProperty("x").GetDouble()
+            : null;
+
+    [Fact]
     public async Task Stop_proxy_ends_its_collection_and_stops_its_server()
     {
         await using var alice = await fixture.SignedInPlayerAsync();

@@ -11,7 +11,8 @@ namespace Redwood.Realm.Features.GameServers;
 /// <summary>
 /// A game server's batch of character saves, in one transaction. Only server-written fields change; the top-level
 /// <c>lastLocation</c> the plugin sends is stored as <c>redwoodData.lastLocation</c>, where the game server reads it back.
-/// A character is saved only when its player joined this server's instance with a token.
+/// A character is saved only when its player joined this server's instance with a token, and written only when the save
+/// changes it (its <c>updatedAt</c> then moves).
 /// </summary>
 internal sealed class SaveCharactersHandler(RealmDbContext db, TimeProvider time, RealmSettings settings, ILogger<SaveCharactersHandler> logger)
     : IRequestHandler<SaveCharacters, SaveCharactersReply>
@@ -52,9 +53,14 @@ internal sealed class SaveCharactersHandler(RealmDbContext db, TimeProvider time
             character.AbilitySystem = save.AbilitySystem ?? character.AbilitySystem;
             if (save.LastLocation is not null)
             {
+                // Compared as JSON: PostgreSQL hands jsonb back in its own spacing.
                 var redwood = JsonNode.Parse(character.RedwoodData) as JsonObject ?? [];
-                redwood["lastLocation"] = JsonNode.Parse(save.LastLocation);
-                character.RedwoodData = redwood.ToJsonString();
+                var location = JsonNode.Parse(save.LastLocation);
+                if (!JsonNode.DeepEquals(redwood["lastLocation"], location))
+                {
+                    redwood["lastLocation"] = location;
+                    character.RedwoodData = redwood.ToJsonString();
+                }
             }
 
             if (Size(character) > settings.Characters.MaxCharacterBytes)
@@ -65,7 +71,15 @@ internal sealed class SaveCharactersHandler(RealmDbContext db, TimeProvider time
                 continue;
             }
 
-            character.UpdatedAt = now;
+            // The plugin resends every present player's lastLocation each interval: a save that changes nothing (an idle
+            // player) is accepted without a write.
+            var entry = db.Entry(character);
+            entry.DetectChanges();
+            if (entry.State == EntityState.Modified)
+            {
+                character.UpdatedAt = now;
+            }
+
             saved++;
         }
 
