@@ -216,6 +216,29 @@ public abstract class CharacterTests(RealmFixture fixture)
     }
 
     [Fact]
+    public async Task Players_racing_for_one_name_get_it_once_and_the_others_hear_it_is_taken()
+    {
+        var players = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => fixture.SignedInPlayerAsync()));
+        try
+        {
+            var name = Names.Unique("Race");
+
+            var answers = await Task.WhenAll(players.Select(p => Create(p, name, new { })));
+
+            var errors = answers.Select(a => a.GetProperty("error").GetString()).ToList();
+            Assert.Single(errors, e => e == string.Empty);
+            Assert.All(errors.Where(e => e != string.Empty), e => Assert.Equal("Character name is already taken", e));
+        }
+        finally
+        {
+            foreach (var player in players)
+            {
+                await player.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Rejects_invalid_names()
     {
         await using var player = await fixture.SignedInPlayerAsync();
