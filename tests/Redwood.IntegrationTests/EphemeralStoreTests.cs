@@ -1,25 +1,12 @@
 using Redwood.SharedKernel.Ephemeral;
 using Redwood.Testing;
-using StackExchange.Redis;
 
 namespace Redwood.IntegrationTests;
 
 /// <summary>The in-process and the Redis store honour the same contract.</summary>
-public sealed class EphemeralStoreTests : IAsyncLifetime
+public sealed class EphemeralStoreTests(EphemeralStores stores) : IClassFixture<EphemeralStores>
 {
-    private ConnectionMultiplexer? _redis;
-
-    public static TheoryData<string> Stores => new() { "memory", "redis" };
-
-    public async Task InitializeAsync() => _redis = await ConnectionMultiplexer.ConnectAsync(TestEnvironment.Redis);
-
-    public async Task DisposeAsync()
-    {
-        if (_redis is not null)
-        {
-            await _redis.DisposeAsync();
-        }
-    }
+    public static TheoryData<string> Stores => EphemeralStores.Kinds;
 
     [Theory]
     [MemberData(nameof(Stores))]
@@ -169,9 +156,9 @@ public sealed class EphemeralStoreTests : IAsyncLifetime
     [Fact]
     public async Task Redis_counters_always_carry_an_expiry()
     {
-        var prefix = "p" + Guid.NewGuid().ToString("N")[..8] + ":";
-        var store = new RedisEphemeralStore(_redis!, new RedisSettings(ConfigurationOptions.Parse(TestEnvironment.Redis), prefix));
-        var db = _redis!.GetDatabase();
+        var prefix = EphemeralStores.NewPrefix();
+        var store = stores.RedisStore(prefix);
+        var db = stores.Redis.GetDatabase();
 
         // A counter left without a TTL (INCR, then a crash before EXPIRE) gets one back on its next use.
         await db.StringSetAsync(prefix + "stale", "3");
@@ -201,24 +188,13 @@ public sealed class EphemeralStoreTests : IAsyncLifetime
     [Fact]
     public async Task Redis_keys_carry_the_deployment_prefix()
     {
-        var prefix = "p" + Guid.NewGuid().ToString("N")[..8] + ":";
-        var store = new RedisEphemeralStore(_redis!, new RedisSettings(ConfigurationOptions.Parse(TestEnvironment.Redis), prefix));
+        var prefix = EphemeralStores.NewPrefix();
+        var store = stores.RedisStore(prefix);
 
         await store.SetAsync("director:x", "1", TimeSpan.FromMinutes(1), default);
 
-        Assert.Equal("1", (string?)await _redis!.GetDatabase().StringGetAsync(prefix + "director:x"));
+        Assert.Equal("1", (string?)await stores.Redis.GetDatabase().StringGetAsync(prefix + "director:x"));
     }
 
-    private sealed class ManualClock : TimeProvider
-    {
-        private DateTimeOffset _now = DateTimeOffset.UtcNow;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
-
-    private IEphemeralStore Create(string kind) => kind == "memory"
-        ? new InMemoryEphemeralStore(TimeProvider.System)
-        : new RedisEphemeralStore(_redis!, new RedisSettings(ConfigurationOptions.Parse(TestEnvironment.Redis), "t" + Guid.NewGuid().ToString("N")[..8] + ":"));
+    private IEphemeralStore Create(string kind) => stores.Create(kind);
 }

@@ -10,7 +10,6 @@ using Redwood.Matchmaking.Persistence;
 using Redwood.Realm.Contracts;
 using Redwood.SharedKernel.Ephemeral;
 using Redwood.Testing;
-using StackExchange.Redis;
 
 namespace Redwood.Matchmaking.Tests.Processing;
 
@@ -19,24 +18,13 @@ namespace Redwood.Matchmaking.Tests.Processing;
 /// real Redis: the match and its placed tickets were written as one, and the next matcher returns them to the pool
 /// once the matcher lease would have moved, not after <c>MaxMatchAge</c>. A match that was handed on stays.
 /// </summary>
-public sealed class HandOnTests : IAsyncLifetime
+public sealed class HandOnTests(EphemeralStores stores) : IClassFixture<EphemeralStores>
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
 
-    private readonly ManualTime _time = new(Start);
-    private ConnectionMultiplexer? _redis;
+    private readonly ManualClock _time = new(Start);
 
-    public static TheoryData<string> Stores => new() { "memory", "redis" };
-
-    public async Task InitializeAsync() => _redis = await ConnectionMultiplexer.ConnectAsync(TestEnvironment.Redis);
-
-    public async Task DisposeAsync()
-    {
-        if (_redis is not null)
-        {
-            await _redis.DisposeAsync();
-        }
-    }
+    public static TheoryData<string> Stores => EphemeralStores.Kinds;
 
     [Theory]
     [MemberData(nameof(Stores))]
@@ -153,9 +141,7 @@ public sealed class HandOnTests : IAsyncLifetime
         ProfileId = "default", Regions = [new RegionPing("local", 0.01)], CreatedAt = _time.GetUtcNow(), WaitingSince = _time.GetUtcNow(),
     };
 
-    private IEphemeralStore Create(string kind) => kind == "memory"
-        ? new InMemoryEphemeralStore(_time)
-        : new RedisEphemeralStore(_redis!, new RedisSettings(ConfigurationOptions.Parse(TestEnvironment.Redis), "t" + Guid.NewGuid().ToString("N")[..8] + ":"));
+    private IEphemeralStore Create(string kind) => stores.Create(kind, _time);
 
     private sealed class ProcessDied : Exception;
 
@@ -202,14 +188,5 @@ public sealed class HandOnTests : IAsyncLifetime
         public IAsyncEnumerable<object?> CreateStream(object request, CancellationToken cancellationToken = default) => throw Unexpected();
 
         private static InvalidOperationException Unexpected() => new("The matcher asked the Realm something other than a zone load");
-    }
-
-    private sealed class ManualTime(DateTimeOffset now) : TimeProvider
-    {
-        private DateTimeOffset _now = now;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

@@ -1,0 +1,16 @@
+namespace Redwood.Testing;
+
+/// <summary>A clock that moves only when told.</summary>
+public sealed class ManualClock(DateTimeOffset now) : TimeProvider
+{
+    private DateTimeOffset _now = now;
+
+    public ManualClock()
+        : this(DateTimeOffset.UtcNow)
+    {
+    }
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}
