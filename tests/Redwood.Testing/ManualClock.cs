@@ -1,6 +1,6 @@
 namespace Redwood.Testing;
 
-/// <summary>A clock that moves only when told.</summary>
+/// <summary>A clock (wall time and timestamps) that moves only when told.</summary>
 public sealed class ManualClock(DateTimeOffset now) : TimeProvider
 {
     private DateTimeOffset _now = now;
@@ -11,6 +11,10 @@ public sealed class ManualClock(DateTimeOffset now) : TimeProvider
     }
 
     public override DateTimeOffset GetUtcNow() => _now;
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public override long GetTimestamp() => _now.UtcTicks;
 
     public void Advance(TimeSpan by) => _now += by;
 }

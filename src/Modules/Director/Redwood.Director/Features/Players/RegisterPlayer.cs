@@ -12,7 +12,8 @@ namespace Redwood.Director.Features.Players;
 
 /// <summary>
 /// <c>player:register:username</c>: creates a local account. It does not log in (§3.1). A taken name costs the same
-/// password hash as a new one, so answer times do not tell which names exist; attempts are limited per address.
+/// password hash as a new one and is answered no sooner (see <see cref="RegistrationTiming"/>), so answer times do not
+/// tell which names exist; attempts are limited per address.
 /// </summary>
 /// <param name="ClientAddress">The client's address key, for the per-address registration limit (null: not limited).</param>
 internal sealed record RegisterPlayerCommand(string Username, string Password, string? ClientAddress = null) : ICommand<RegisterPlayerResult>;
@@ -79,6 +80,7 @@ internal sealed class PasswordValidator : AbstractValidator<string>
 internal sealed class RegisterPlayerHandler(
     DirectorDbContext db,
     PasswordHasher hasher,
+    RegistrationTiming timing,
     IEphemeralStore store,
     AuthSettings auth,
     IPublisher publisher,
@@ -101,12 +103,15 @@ internal sealed class RegisterPlayerHandler(
             return new RegisterPlayerResult(RegisterPlayerError.TooManyRegistrations, string.Empty);
         }
 
-        // Hash first, whatever the name: "taken" must cost what a new account costs (no enumeration by timing).
+        // Hash first, whatever the name, and answer "taken" no sooner than a new account would be answered: no
+        // enumeration by timing.
         var passwordHash = await hasher.HashAsync(command.Password, cancellationToken);
+        var started = timing.Start();
         var key = UsernameKey.For(command.Username);
         var legacy = UsernameKey.Legacy(command.Username);
         if (await db.Players.AnyAsync(p => p.UsernameKey == key || p.UsernameKey == legacy, cancellationToken))
         {
+            await timing.PadAsync(started, cancellationToken);
             return new RegisterPlayerResult(RegisterPlayerError.UsernameTaken, string.Empty);
         }
 
@@ -122,6 +127,7 @@ internal sealed class RegisterPlayerHandler(
             db.ChangeTracker.Clear();
             if (await db.Players.AnyAsync(p => p.UsernameKey == key || p.UsernameKey == legacy, cancellationToken))
             {
+                await timing.PadAsync(started, cancellationToken);
                 return new RegisterPlayerResult(RegisterPlayerError.UsernameTaken, string.Empty);
             }
 
@@ -130,6 +136,7 @@ internal sealed class RegisterPlayerHandler(
 
         Log.PlayerRegistered(logger, player.Id, command.Username);
         await publisher.Publish(new PlayerRegistered(player.Id, command.Username), cancellationToken);
+        timing.Succeeded(started);
         return new RegisterPlayerResult(RegisterPlayerError.None, player.Id);
     }
 }
