@@ -114,10 +114,12 @@ public sealed class QuotaTests
         Assert.Equal(created.Order(StringComparer.Ordinal), created);
     }
 
-    [Fact]
-    public async Task Archived_characters_count_towards_the_stored_limit()
+    [Theory]
+    [InlineData(TestDatabase.Sqlite)]
+    [InlineData(TestDatabase.Postgres)]
+    public async Task Archived_characters_count_towards_the_stored_limit(TestDatabase database)
     {
-        await using var app = await RealmTestHost.StartAsync(TestDatabase.Sqlite, new Dictionary<string, string?>
+        await using var app = await RealmTestHost.StartAsync(database, new Dictionary<string, string?>
         {
             ["Redwood:Realm:Characters:MaxPerPlayer"] = "2",
             ["Redwood:Realm:Characters:MaxStoredPerPlayer"] = "4",

@@ -57,14 +57,19 @@ internal sealed class CreateCharacterHandler(
         // (see OwnerLock), so concurrent requests from several sockets cannot exceed the limits.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await OwnerLock.TakeAsync(db, "characters", command.PlayerId, cancellationToken);
-        var active = await db.Characters.CountAsync(c => c.PlayerId == command.PlayerId && c.ArchivedAt == null, cancellationToken);
-        if (active >= settings.Characters.MaxPerPlayer)
+        // Both limits in one read. Archived characters stay stored until purged, so create-archive-repeat must hit a
+        // limit too.
+        var counts = await db.Characters
+            .Where(c => c.PlayerId == command.PlayerId)
+            .GroupBy(c => 1)
+            .Select(g => new { Active = g.Count(c => c.ArchivedAt == null), Stored = g.Count() })
+            .FirstOrDefaultAsync(cancellationToken);
+        if ((counts?.Active ?? 0) >= settings.Characters.MaxPerPlayer)
         {
             return new CreateCharacterResult(CreateCharacterError.TooManyCharacters, null);
         }
 
-        // Archived characters stay stored until purged, so create-archive-repeat must hit a limit too.
-        if (await db.Characters.CountAsync(c => c.PlayerId == command.PlayerId, cancellationToken) >= settings.Characters.MaxStoredPerPlayer)
+        if ((counts?.Stored ?? 0) >= settings.Characters.MaxStoredPerPlayer)
         {
             return new CreateCharacterResult(CreateCharacterError.TooManyStored, null);
         }
