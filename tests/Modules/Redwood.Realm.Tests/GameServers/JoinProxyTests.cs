@@ -171,6 +171,32 @@ public abstract class JoinProxyTests(GameServerFixture fixture)
             TimeSpan.FromSeconds(15), "the next move is saved with a new updatedAt");
     }
 
+    [Fact]
+    public async Task A_save_that_would_make_the_character_too_large_is_refused_and_the_stored_character_kept()
+    {
+        await using var alice = await fixture.SignedInPlayerAsync();
+        var character = await CreateCharacterAsync(alice);
+        var join = await JoinProxyAsync(alice, character, await CreateProxyAsync(alice));
+        await using var game = await GameClient.OpenAsync(join.GetProperty("connectionUri").GetString()!, alice.PlayerId, character, join.GetProperty("token").GetString()!);
+        Assert.True(game.Admitted, game.Reply);
+        Assert.Equal("ok", await game.SendAsync("set data {\"gold\":1}"));
+        await Testing.Eventually.True(async () => (await StoredAsync(character)).Data.Contains("\"gold\"", StringComparison.Ordinal), TimeSpan.FromSeconds(15), "the first save");
+
+        // 600 KB of data: over the 512 KB a whole character may hold.
+        Assert.Equal("ok", await game.SendAsync($"set data {{\"blob\":\"{new string('x', 600 * 1024)}\"}}"));
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var kept = await StoredAsync(character);
+        Assert.Contains("\"gold\"", kept.Data, StringComparison.Ordinal);
+        Assert.DoesNotContain("blob", kept.Data, StringComparison.Ordinal);
+
+        Assert.Equal("ok", await game.SendAsync("set data {\"gold\":2}"));
+        await Testing.Eventually.True(
+            async () => JsonDocument.Parse((await StoredAsync(character)).Data).RootElement.GetProperty("gold").GetDouble() == 2,
+            TimeSpan.FromSeconds(15), "the next save within the limit");
+    }
+
+    private Task<Character> StoredAsync(string id) => QueryAsync(fixture.App, db => db.Characters.AsNoTracking().FirstAsync(c => c.Id == id));
+
     private static double? X(Character character) =>
         JsonDocument.Parse(character.RedwoodData).RootElement.TryGetProperty("lastLocation", out var location)
             ? location.GetProperty("transform").GetProperty("location").GetProperty("x").GetDouble()

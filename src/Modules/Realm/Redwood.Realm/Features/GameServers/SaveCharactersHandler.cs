@@ -32,7 +32,8 @@ internal sealed class SaveCharactersHandler(RealmDbContext db, TimeProvider time
                 .Where(t => t.InstanceId == instanceId && t.UsedAt != null && ids.Contains(t.CharacterId))
                 .Select(t => t.CharacterId + ":" + t.PlayerId).ToListAsync(cancellationToken))
             .ToHashSet(StringComparer.Ordinal);
-        var characters = await db.Characters.Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        // Read untracked: most saves of a busy server change nothing (see below), and only the changed ones are attached.
+        var characters = await db.Characters.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var saved = 0;
         foreach (var save in request.Characters)
@@ -44,6 +45,7 @@ internal sealed class SaveCharactersHandler(RealmDbContext db, TimeProvider time
                 continue;
             }
 
+            var before = ServerFields.Of(character);
             character.CharacterCreatorData = save.CharacterCreatorData ?? character.CharacterCreatorData;
             character.Metadata = save.Metadata ?? character.Metadata;
             character.EquippedInventory = save.EquippedInventory ?? character.EquippedInventory;
@@ -63,28 +65,72 @@ internal sealed class SaveCharactersHandler(RealmDbContext db, TimeProvider time
                 }
             }
 
+            // The plugin resends every present player's lastLocation each interval: a save that changes nothing (an idle
+            // player) is accepted without a write.
+            if (ServerFields.Of(character) == before)
+            {
+                saved++;
+                continue;
+            }
+
             if (Size(character) > settings.Characters.MaxCharacterBytes)
             {
-                db.Entry(character).State = EntityState.Unchanged;
-                await db.Entry(character).ReloadAsync(cancellationToken);
+                before.RestoreTo(character);
                 Log.CharacterSaveTooLarge(logger, character.Id, settings.Characters.MaxCharacterBytes);
                 continue;
             }
 
-            // The plugin resends every present player's lastLocation each interval: a save that changes nothing (an idle
-            // player) is accepted without a write.
-            var entry = db.Entry(character);
-            entry.DetectChanges();
-            if (entry.State == EntityState.Modified)
+            // Only what this save changed is written: a rename the client made meanwhile stays.
+            character.UpdatedAt = now;
+            var entry = db.Characters.Attach(character);
+            foreach (var field in before.ChangedIn(character))
             {
-                character.UpdatedAt = now;
+                entry.Property(field).IsModified = true;
             }
 
+            entry.Property(c => c.UpdatedAt).IsModified = true;
             saved++;
         }
 
         await db.SaveChangesAsync(cancellationToken);
         return new SaveCharactersReply(saved, string.Empty);
+    }
+
+    /// <summary>The fields a game server writes, to tell whether a save changed anything and to undo a refused one.</summary>
+    private readonly record struct ServerFields(
+        string CharacterCreatorData, string Metadata, string EquippedInventory, string NonequippedInventory, string Progress,
+        string Data, string AbilitySystem, string RedwoodData)
+    {
+        public static ServerFields Of(Character c) =>
+            new(c.CharacterCreatorData, c.Metadata, c.EquippedInventory, c.NonequippedInventory, c.Progress, c.Data, c.AbilitySystem, c.RedwoodData);
+
+        public IEnumerable<string> ChangedIn(Character c)
+        {
+            var now = Of(c);
+            return new (string Name, bool Changed)[]
+            {
+                (nameof(Character.CharacterCreatorData), now.CharacterCreatorData != CharacterCreatorData),
+                (nameof(Character.Metadata), now.Metadata != Metadata),
+                (nameof(Character.EquippedInventory), now.EquippedInventory != EquippedInventory),
+                (nameof(Character.NonequippedInventory), now.NonequippedInventory != NonequippedInventory),
+                (nameof(Character.Progress), now.Progress != Progress),
+                (nameof(Character.Data), now.Data != Data),
+                (nameof(Character.AbilitySystem), now.AbilitySystem != AbilitySystem),
+                (nameof(Character.RedwoodData), now.RedwoodData != RedwoodData),
+            }.Where(f => f.Changed).Select(f => f.Name);
+        }
+
+        public void RestoreTo(Character c)
+        {
+            c.CharacterCreatorData = CharacterCreatorData;
+            c.Metadata = Metadata;
+            c.EquippedInventory = EquippedInventory;
+            c.NonequippedInventory = NonequippedInventory;
+            c.Progress = Progress;
+            c.Data = Data;
+            c.AbilitySystem = AbilitySystem;
+            c.RedwoodData = RedwoodData;
+        }
     }
 
     private static int Size(Character c) =>
