@@ -22,9 +22,7 @@ public sealed class RegistrationTimingTests
         var timing = new RegistrationTiming(clock);
         foreach (var milliseconds in new[] { 12, 9, 400, 10, 11 })
         {
-            var started = timing.Start();
-            clock.Advance(TimeSpan.FromMilliseconds(milliseconds));
-            timing.Succeeded(started);
+            Registered(timing, clock, milliseconds);
         }
 
         Assert.Equal(TimeSpan.FromMilliseconds(11), timing.Typical());
@@ -37,9 +35,7 @@ public sealed class RegistrationTimingTests
         var timing = new RegistrationTiming(clock);
         for (var i = 0; i < 100; i++)
         {
-            var started = timing.Start();
-            clock.Advance(TimeSpan.FromMilliseconds(i < 50 ? 5 : 80));
-            timing.Succeeded(started);
+            Registered(timing, clock, i < 50 ? 5 : 80);
         }
 
         Assert.Equal(TimeSpan.FromMilliseconds(80), timing.Typical());
@@ -50,9 +46,7 @@ public sealed class RegistrationTimingTests
     {
         var clock = new ManualClock();
         var timing = new RegistrationTiming(clock);
-        var first = timing.Start();
-        clock.Advance(TimeSpan.FromMilliseconds(20));
-        timing.Succeeded(first);
+        Registered(timing, clock, 20);
 
         var refused = timing.Start();
         clock.Advance(TimeSpan.FromMilliseconds(25));
@@ -65,9 +59,7 @@ public sealed class RegistrationTimingTests
     {
         var clock = new ManualClock();
         var timing = new RegistrationTiming(clock);
-        var first = timing.Start();
-        clock.Advance(TimeSpan.FromMilliseconds(30));
-        timing.Succeeded(first);
+        Registered(timing, clock, 30);
 
         var refused = timing.Start();
         clock.Advance(TimeSpan.FromMilliseconds(10));
@@ -75,5 +67,12 @@ public sealed class RegistrationTimingTests
 
         Assert.False(pad.IsCompleted);
         await pad;
+    }
+
+    private static void Registered(RegistrationTiming timing, ManualClock clock, int milliseconds)
+    {
+        var started = timing.Start();
+        clock.Advance(TimeSpan.FromMilliseconds(milliseconds));
+        timing.Succeeded(started);
     }
 }

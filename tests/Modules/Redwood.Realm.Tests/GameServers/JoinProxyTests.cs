@@ -150,9 +150,7 @@ public abstract class JoinProxyTests(GameServerFixture fixture)
     {
         await using var alice = await fixture.SignedInPlayerAsync();
         var character = await CreateCharacterAsync(alice);
-        var join = await JoinProxyAsync(alice, character, await CreateProxyAsync(alice));
-        await using var game = await GameClient.OpenAsync(join.GetProperty("connectionUri").GetString()!, alice.PlayerId, character, join.GetProperty("token").GetString()!);
-        Assert.True(game.Admitted, game.Reply);
+        await using var game = await PlayingAsync(alice, character);
         Assert.Equal("ok", await game.SendAsync("move 10 20 30"));
         Character? saved = null;
         await Testing.Eventually.True(
@@ -176,9 +174,7 @@ public abstract class JoinProxyTests(GameServerFixture fixture)
     {
         await using var alice = await fixture.SignedInPlayerAsync();
         var character = await CreateCharacterAsync(alice);
-        var join = await JoinProxyAsync(alice, character, await CreateProxyAsync(alice));
-        await using var game = await GameClient.OpenAsync(join.GetProperty("connectionUri").GetString()!, alice.PlayerId, character, join.GetProperty("token").GetString()!);
-        Assert.True(game.Admitted, game.Reply);
+        await using var game = await PlayingAsync(alice, character);
         Assert.Equal("ok", await game.SendAsync("set data {\"gold\":1}"));
         await Testing.Eventually.True(async () => (await StoredAsync(character)).Data.Contains("\"gold\"", StringComparison.Ordinal), TimeSpan.FromSeconds(15), "the first save");
 
@@ -193,6 +189,15 @@ public abstract class JoinProxyTests(GameServerFixture fixture)
         await Testing.Eventually.True(
             async () => JsonDocument.Parse((await StoredAsync(character)).Data).RootElement.GetProperty("gold").GetDouble() == 2,
             TimeSpan.FromSeconds(15), "the next save within the limit");
+    }
+
+    /// <summary>The player joined a new proxy's server and was admitted by it.</summary>
+    private static async Task<GameClient> PlayingAsync(TestPlayer player, string character)
+    {
+        var join = await JoinProxyAsync(player, character, await CreateProxyAsync(player));
+        var game = await GameClient.OpenAsync(join.GetProperty("connectionUri").GetString()!, player.PlayerId, character, join.GetProperty("token").GetString()!);
+        Assert.True(game.Admitted, game.Reply);
+        return game;
     }
 
     private Task<Character> StoredAsync(string id) => QueryAsync(fixture.App, db => db.Characters.AsNoTracking().FirstAsync(c => c.Id == id));
