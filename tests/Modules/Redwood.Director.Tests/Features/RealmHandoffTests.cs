@@ -45,7 +45,7 @@ public sealed class RealmHandoffTests
         await using var app = await DirectorApp.StartAsync(database);
         await using var client = await app.ConnectAsync();
         var playerId = (await client.RegisterAndLoginAsync(DirectorApp.NewUsername())).Str("playerId");
-        var token = (await client.RequestAsync(Event, new { playerId, realmId = "default" })).Str("token");
+        var token = await MintAsync(client, playerId, "default");
 
         var replies = await Task.WhenAll(Enumerable.Range(0, 8)
             .Select(_ => Task.Run(() => ConsumeAsync(app, new ConsumeRealmHandoffToken(playerId, "default", token)))));
@@ -60,7 +60,7 @@ public sealed class RealmHandoffTests
         await using var app = await DirectorApp.StartAsync(database, ListRealmsTests.ThreeRealms);
         await using var client = await app.ConnectAsync();
         var playerId = (await client.RegisterAndLoginAsync(DirectorApp.NewUsername())).Str("playerId");
-        var token = (await client.RequestAsync(Event, new { playerId, realmId = "eu" })).Str("token");
+        var token = await MintAsync(client, playerId, "eu");
 
         var wrongRealm = await ConsumeAsync(app, new ConsumeRealmHandoffToken(playerId, "us", token));
         var wrongPlayer = await ConsumeAsync(app, new ConsumeRealmHandoffToken("someone-else", "eu", token));
@@ -79,7 +79,7 @@ public sealed class RealmHandoffTests
         await using var app = await DirectorApp.StartAsync(database, ("Redwood:Director:HandoffTokenLifetime", "00:00:01"));
         await using var client = await app.ConnectAsync();
         var playerId = (await client.RegisterAndLoginAsync(DirectorApp.NewUsername())).Str("playerId");
-        var token = (await client.RequestAsync(Event, new { playerId, realmId = "default" })).Str("token");
+        var token = await MintAsync(client, playerId, "default");
 
         // Asking for another realm never consumes the token, so it can probe until the token expires.
         await Eventually.True(
@@ -114,7 +114,7 @@ public sealed class RealmHandoffTests
         await using var app = await DirectorApp.StartAsync(database, ("Redwood:Director:MaxOutstandingHandoffTokens", "3"));
         await using var client = await app.ConnectAsync();
         var playerId = (await client.RegisterAndLoginAsync(DirectorApp.NewUsername())).Str("playerId");
-        var used = (await client.RequestAsync(Event, new { playerId, realmId = "default" })).Str("token");
+        var used = await MintAsync(client, playerId, "default");
         Assert.Equal(HandoffTokenError.None, (await ConsumeAsync(app, new ConsumeRealmHandoffToken(playerId, "default", used))).Error);
 
         var tokens = new List<string>();
@@ -134,6 +134,10 @@ public sealed class RealmHandoffTests
             Assert.Equal(HandoffTokenError.None, (await ConsumeAsync(app, new ConsumeRealmHandoffToken(playerId, "default", token))).Error);
         }
     }
+
+    /// <summary>A hand-off token for the logged-in player and the realm.</summary>
+    private static async Task<string> MintAsync(PlayerClient client, string playerId, string realmId) =>
+        (await client.RequestAsync(Event, new { playerId, realmId })).Str("token");
 
     private static async Task<ConsumeRealmHandoffTokenReply> ConsumeAsync(RedwoodApp app, ConsumeRealmHandoffToken request)
     {

@@ -30,10 +30,7 @@ public sealed class HandOnTests(EphemeralStores stores) : IClassFixture<Ephemera
     [MemberData(nameof(Stores))]
     public async Task A_match_never_handed_on_returns_to_the_pool_once_its_matcher_would_have_lost_the_lease(string kind)
     {
-        var store = Create(kind);
-        var tickets = new TicketStore(store);
-        await tickets.SaveAsync(Waiting("a"), default);
-        await tickets.SaveAsync(Waiting("b"), default);
+        var (store, tickets) = await TwoWaitingAsync(kind);
 
         // The first matcher writes the match and dies before handing it on.
         var dying = new RecordingPublisher { DiesOn = typeof(MatchFound) };
@@ -96,10 +93,7 @@ public sealed class HandOnTests(EphemeralStores stores) : IClassFixture<Ephemera
     [MemberData(nameof(Stores))]
     public async Task Marks_of_matches_that_are_over_are_dropped(string kind)
     {
-        var store = Create(kind);
-        var tickets = new TicketStore(store);
-        await tickets.SaveAsync(Waiting("a"), default);
-        await tickets.SaveAsync(Waiting("b"), default);
+        var (store, tickets) = await TwoWaitingAsync(kind);
         var publisher = new RecordingPublisher();
         await Tick(store, publisher);
         var found = Assert.Single(publisher.Published.OfType<MatchFound>());
@@ -133,6 +127,16 @@ public sealed class HandOnTests(EphemeralStores stores) : IClassFixture<Ephemera
             _time,
             NullLogger<ProcessTicketsHandler>.Instance);
         await handler.Handle(new ProcessTicketsCommand(), default);
+    }
+
+    /// <summary>A store holding two waiting tickets, a and b, that the default profile matches together.</summary>
+    private async Task<(IEphemeralStore Store, TicketStore Tickets)> TwoWaitingAsync(string kind)
+    {
+        var store = Create(kind);
+        var tickets = new TicketStore(store);
+        await tickets.SaveAsync(Waiting("a"), default);
+        await tickets.SaveAsync(Waiting("b"), default);
+        return (store, tickets);
     }
 
     private Ticket Waiting(string id) => new()
