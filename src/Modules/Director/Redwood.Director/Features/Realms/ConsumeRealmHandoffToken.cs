@@ -12,8 +12,8 @@ namespace Redwood.Director.Features.Realms;
 
 /// <summary>
 /// Answers <see cref="ConsumeRealmHandoffToken"/>: a token minted for this player and realm, not expired, succeeds
-/// exactly once. The single-use guarantee is the conditional update (<c>ConsumedAt IS NULL</c>): of two concurrent
-/// redemptions, on any replica, only one changes a row.
+/// exactly once. The single-use guarantee is the conditional update (<c>ConsumedAt IS NULL</c>, with the player, realm
+/// and expiry in the same condition): of two concurrent redemptions, on any replica, only one changes a row.
 /// </summary>
 internal sealed class ConsumeRealmHandoffTokenHandler(
     DirectorDbContext db, TimeProvider time, ILogger<ConsumeRealmHandoffTokenHandler> logger)
@@ -22,23 +22,14 @@ internal sealed class ConsumeRealmHandoffTokenHandler(
     public async ValueTask<ConsumeRealmHandoffTokenReply> Handle(ConsumeRealmHandoffToken request, CancellationToken cancellationToken)
     {
         var hash = SecretToken.Hash(request.Token ?? string.Empty);
-        var token = await db.RealmHandoffTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        var error = token switch
-        {
-            null => HandoffTokenError.InvalidToken,
-            _ when token.PlayerId != request.PlayerId || token.ConsumedAt is not null => HandoffTokenError.InvalidToken,
-            _ when token.ExpiresAt <= now => HandoffTokenError.Expired,
-            _ when token.RealmId != request.RealmId => HandoffTokenError.WrongRealm,
-            _ => HandoffTokenError.None,
-        };
-        if (error == HandoffTokenError.None)
-        {
-            var consumed = await db.RealmHandoffTokens
-                .Where(t => t.TokenHash == hash && t.ConsumedAt == null)
-                .ExecuteUpdateAsync(t => t.SetProperty(x => x.ConsumedAt, now), cancellationToken);
-            error = consumed == 1 ? HandoffTokenError.None : HandoffTokenError.InvalidToken;
-        }
+
+        // The redemption is one conditional update; only a refused token is read back, to say why.
+        var consumed = await db.RealmHandoffTokens
+            .Where(t => t.TokenHash == hash && t.ConsumedAt == null && t.PlayerId == request.PlayerId
+                && t.RealmId == request.RealmId && t.ExpiresAt > now)
+            .ExecuteUpdateAsync(t => t.SetProperty(x => x.ConsumedAt, now), cancellationToken);
+        var error = consumed == 1 ? HandoffTokenError.None : await RefusalAsync(hash, request, now, cancellationToken);
 
         var player = error == HandoffTokenError.None
             ? await db.Players.AsNoTracking().FirstOrDefaultAsync(p => p.Id == request.PlayerId, cancellationToken)
@@ -51,6 +42,19 @@ internal sealed class ConsumeRealmHandoffTokenHandler(
 
         Log.HandoffTokenConsumed(logger, request.PlayerId, request.RealmId);
         return new ConsumeRealmHandoffTokenReply(HandoffTokenError.None, player.Nickname, player.Role, PlayerDataJson(player));
+    }
+
+    private async Task<HandoffTokenError> RefusalAsync(string hash, ConsumeRealmHandoffToken request, DateTime now, CancellationToken cancellationToken)
+    {
+        var token = await db.RealmHandoffTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
+        return token switch
+        {
+            null => HandoffTokenError.InvalidToken,
+            _ when token.PlayerId != request.PlayerId || token.ConsumedAt is not null => HandoffTokenError.InvalidToken,
+            _ when token.ExpiresAt <= now => HandoffTokenError.Expired,
+            _ when token.RealmId != request.RealmId => HandoffTokenError.WrongRealm,
+            _ => HandoffTokenError.InvalidToken,
+        };
     }
 
     /// <summary>The PlayerData object (§4.4) as the Realm forwards it to game servers.</summary>
