@@ -57,24 +57,30 @@ internal sealed class CreateCharacterHandler(
         // (see OwnerLock), so concurrent requests from several sockets cannot exceed the limits.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await OwnerLock.TakeAsync(db, "characters", command.PlayerId, cancellationToken);
-        // Both limits in one read. Archived characters stay stored until purged, so create-archive-repeat must hit a
-        // limit too.
-        var counts = await db.Characters
-            .Where(c => c.PlayerId == command.PlayerId)
+        // Both limits and the name in one read. Archived characters stay stored until purged, so create-archive-repeat
+        // must hit a limit too.
+        var playerId = command.PlayerId;
+        var checks = await db.Characters
+            .Where(c => c.PlayerId == playerId || c.NameKey == key)
             .GroupBy(c => 1)
-            .Select(g => new { Active = g.Count(c => c.ArchivedAt == null), Stored = g.Count() })
+            .Select(g => new
+            {
+                Active = g.Count(c => c.PlayerId == playerId && c.ArchivedAt == null),
+                Stored = g.Count(c => c.PlayerId == playerId),
+                Named = g.Count(c => c.NameKey == key),
+            })
             .FirstOrDefaultAsync(cancellationToken);
-        if ((counts?.Active ?? 0) >= settings.Characters.MaxPerPlayer)
+        if ((checks?.Active ?? 0) >= settings.Characters.MaxPerPlayer)
         {
             return new CreateCharacterResult(CreateCharacterError.TooManyCharacters, null);
         }
 
-        if ((counts?.Stored ?? 0) >= settings.Characters.MaxStoredPerPlayer)
+        if ((checks?.Stored ?? 0) >= settings.Characters.MaxStoredPerPlayer)
         {
             return new CreateCharacterResult(CreateCharacterError.TooManyStored, null);
         }
 
-        if (await db.Characters.AnyAsync(c => c.NameKey == key, cancellationToken))
+        if ((checks?.Named ?? 0) > 0)
         {
             return new CreateCharacterResult(CreateCharacterError.NameTaken, null);
         }
