@@ -7,6 +7,7 @@ using Redwood.Director.Domain;
 using Redwood.Director.Persistence;
 using Redwood.SharedKernel.Ephemeral;
 using Redwood.SocketIO.Diagnostics;
+using Redwood.SharedKernel.Persistence;
 
 namespace Redwood.Director.Features.Players;
 
@@ -90,6 +91,10 @@ internal sealed class RegisterPlayerHandler(
 {
     private static readonly LogThrottle RefusalLog = new(TimeSpan.FromMinutes(1));
 
+    private static readonly CompiledPerModel<Func<DirectorDbContext, string, string, CancellationToken, Task<bool>>> UsernameTaken = new(() =>
+        EF.CompileAsyncQuery((DirectorDbContext db, string key, string legacy, CancellationToken _) =>
+            db.Players.Any(p => p.UsernameKey == key || p.UsernameKey == legacy)));
+
     public async ValueTask<RegisterPlayerResult> Handle(RegisterPlayerCommand command, CancellationToken cancellationToken)
     {
         if (command.ClientAddress is { } address
@@ -109,7 +114,7 @@ internal sealed class RegisterPlayerHandler(
         var started = timing.Start();
         var key = UsernameKey.For(command.Username);
         var legacy = UsernameKey.Legacy(command.Username);
-        if (await db.Players.AnyAsync(p => p.UsernameKey == key || p.UsernameKey == legacy, cancellationToken))
+        if (await UsernameTaken.For(db)(db, key, legacy, cancellationToken))
         {
             await timing.PadAsync(started, cancellationToken);
             return new RegisterPlayerResult(RegisterPlayerError.UsernameTaken, string.Empty);
@@ -125,7 +130,7 @@ internal sealed class RegisterPlayerHandler(
         {
             // Lost a race with a concurrent registration of the same name: the unique index decided.
             db.ChangeTracker.Clear();
-            if (await db.Players.AnyAsync(p => p.UsernameKey == key || p.UsernameKey == legacy, cancellationToken))
+            if (await UsernameTaken.For(db)(db, key, legacy, cancellationToken))
             {
                 await timing.PadAsync(started, cancellationToken);
                 return new RegisterPlayerResult(RegisterPlayerError.UsernameTaken, string.Empty);

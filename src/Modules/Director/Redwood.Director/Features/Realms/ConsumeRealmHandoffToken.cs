@@ -7,6 +7,7 @@ using Redwood.Director.Contracts;
 using Redwood.Director.Domain;
 using Redwood.Director.Persistence;
 using Redwood.SocketIO.Diagnostics;
+using Redwood.SharedKernel.Persistence;
 
 namespace Redwood.Director.Features.Realms;
 
@@ -19,6 +20,9 @@ internal sealed class ConsumeRealmHandoffTokenHandler(
     DirectorDbContext db, TimeProvider time, ILogger<ConsumeRealmHandoffTokenHandler> logger)
     : IRequestHandler<ConsumeRealmHandoffToken, ConsumeRealmHandoffTokenReply>
 {
+    private static readonly CompiledPerModel<Func<DirectorDbContext, string, CancellationToken, Task<PlayerIdentity?>>> PlayerById = new(() =>
+        EF.CompileAsyncQuery((DirectorDbContext db, string id, CancellationToken _) => db.Players.AsNoTracking().FirstOrDefault(p => p.Id == id)));
+
     public async ValueTask<ConsumeRealmHandoffTokenReply> Handle(ConsumeRealmHandoffToken request, CancellationToken cancellationToken)
     {
         var hash = SecretToken.Hash(request.Token ?? string.Empty);
@@ -32,7 +36,7 @@ internal sealed class ConsumeRealmHandoffTokenHandler(
         var error = consumed == 1 ? HandoffTokenError.None : await RefusalAsync(hash, request, now, cancellationToken);
 
         var player = error == HandoffTokenError.None
-            ? await db.Players.AsNoTracking().FirstOrDefaultAsync(p => p.Id == request.PlayerId, cancellationToken)
+            ? await PlayerById.For(db)(db, request.PlayerId, cancellationToken)
             : null;
         if (player is null)
         {

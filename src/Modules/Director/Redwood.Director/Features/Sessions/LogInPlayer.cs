@@ -7,6 +7,7 @@ using Redwood.Director.Domain;
 using Redwood.Director.Persistence;
 using Redwood.SharedKernel.Ephemeral;
 using Redwood.SharedKernel.Text;
+using Redwood.SharedKernel.Persistence;
 
 namespace Redwood.Director.Features.Sessions;
 
@@ -61,6 +62,11 @@ internal sealed class LogInPlayerHandler(
     TimeProvider time,
     ILogger<LogInPlayerHandler> logger) : ICommandHandler<LogInPlayerCommand, LogInPlayerResult>
 {
+    // Compiled: a login is the Director's most frequent read.
+    private static readonly CompiledPerModel<Func<DirectorDbContext, string, string, CancellationToken, Task<PlayerIdentity?>>> PlayerByUsername = new(() =>
+        EF.CompileAsyncQuery((DirectorDbContext db, string key, string legacy, CancellationToken _) =>
+            db.Players.FirstOrDefault(p => p.UsernameKey == key || p.UsernameKey == legacy)));
+
     private AuthSettings Auth => settings.Auth;
 
     public async ValueTask<LogInPlayerResult> Handle(LogInPlayerCommand command, CancellationToken cancellationToken)
@@ -202,7 +208,7 @@ internal sealed class LogInPlayerHandler(
 
         var key = UsernameKey.For(command.Username);
         var legacy = UsernameKey.Legacy(command.Username);
-        var player = await db.Players.FirstOrDefaultAsync(p => p.UsernameKey == key || p.UsernameKey == legacy, cancellationToken);
+        var player = await PlayerByUsername.For(db)(db, key, legacy, cancellationToken);
         if (player?.PasswordHash is null)
         {
             await hasher.VerifyNothingAsync(command.Secret, cancellationToken);

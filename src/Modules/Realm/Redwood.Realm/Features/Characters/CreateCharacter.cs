@@ -43,6 +43,19 @@ internal sealed class CreateCharacterHandler(
     RealmSettings settings,
     ILogger<CreateCharacterHandler> logger) : ICommandHandler<CreateCharacterCommand, CreateCharacterResult>
 {
+    // Both limits and the name in one read. Archived characters stay stored until purged, so create-archive-repeat
+    // must hit a limit too.
+    private static readonly CompiledPerModel<Func<RealmDbContext, string, string, CancellationToken, Task<CreateCharacterChecks?>>> Checks = new(() =>
+        EF.CompileAsyncQuery((RealmDbContext db, string playerId, string key, CancellationToken _) =>
+            db.Characters
+                .Where(c => c.PlayerId == playerId || c.NameKey == key)
+                .GroupBy(c => 1)
+                .Select(g => new CreateCharacterChecks(
+                    g.Count(c => c.PlayerId == playerId && c.ArchivedAt == null),
+                    g.Count(c => c.PlayerId == playerId),
+                    g.Count(c => c.NameKey == key)))
+                .FirstOrDefault()));
+
     public async ValueTask<CreateCharacterResult> Handle(CreateCharacterCommand command, CancellationToken cancellationToken)
     {
         var name = command.Name!.Normalize(NormalizationForm.FormC);
@@ -57,19 +70,7 @@ internal sealed class CreateCharacterHandler(
         // (see OwnerLock), so concurrent requests from several sockets cannot exceed the limits.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await OwnerLock.TakeAsync(db, "characters", command.PlayerId, cancellationToken);
-        // Both limits and the name in one read. Archived characters stay stored until purged, so create-archive-repeat
-        // must hit a limit too.
-        var playerId = command.PlayerId;
-        var checks = await db.Characters
-            .Where(c => c.PlayerId == playerId || c.NameKey == key)
-            .GroupBy(c => 1)
-            .Select(g => new
-            {
-                Active = g.Count(c => c.PlayerId == playerId && c.ArchivedAt == null),
-                Stored = g.Count(c => c.PlayerId == playerId),
-                Named = g.Count(c => c.NameKey == key),
-            })
-            .FirstOrDefaultAsync(cancellationToken);
+        var checks = await Checks.For(db)(db, command.PlayerId, key, cancellationToken);
         if ((checks?.Active ?? 0) >= settings.Characters.MaxPerPlayer)
         {
             return new CreateCharacterResult(CreateCharacterError.TooManyCharacters, null);
@@ -124,3 +125,5 @@ internal sealed class CreateCharacterHandler(
         return await db.Characters.AnyAsync(c => c.NameKey == key, cancellationToken);
     }
 }
+
+internal sealed record CreateCharacterChecks(int Active, int Stored, int Named);

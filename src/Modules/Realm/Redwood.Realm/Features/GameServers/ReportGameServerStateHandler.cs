@@ -82,8 +82,7 @@ internal sealed class ReportPlayerLeftHandler(RealmDbContext db, TimeProvider ti
 {
     public async ValueTask<GameServerReportReply> Handle(ReportPlayerLeft request, CancellationToken cancellationToken)
     {
-        var instanceId = await db.Containers.Where(c => c.SidecarId == request.ServerId && c.EndedAt == null)
-            .Select(c => c.InstanceId).FirstOrDefaultAsync(cancellationToken);
+        var instanceId = await SidecarInstances.Current.For(db)(db, request.ServerId, cancellationToken);
         if (instanceId is null)
         {
             return new GameServerReportReply(false);

@@ -19,9 +19,7 @@ internal sealed class SaveCharactersHandler(RealmDbContext db, TimeProvider time
 {
     public async ValueTask<SaveCharactersReply> Handle(SaveCharacters request, CancellationToken cancellationToken)
     {
-        var instanceId = await db.Containers.AsNoTracking()
-            .Where(c => c.SidecarId == request.ServerId && c.EndedAt == null)
-            .Select(c => c.InstanceId).FirstOrDefaultAsync(cancellationToken);
+        var instanceId = await SidecarInstances.Current.For(db)(db, request.ServerId, cancellationToken);
         if (instanceId is null)
         {
             return new SaveCharactersReply(0, "This game server serves no instance");

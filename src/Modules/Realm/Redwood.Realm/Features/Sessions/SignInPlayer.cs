@@ -6,6 +6,7 @@ using Redwood.Realm.Contracts;
 using Redwood.Realm.Domain;
 using Redwood.Realm.Persistence;
 using Redwood.Realm.Transport;
+using Redwood.SharedKernel.Persistence;
 
 namespace Redwood.Realm.Features.Sessions;
 
@@ -37,6 +38,9 @@ internal sealed class SignInPlayerValidator : AbstractValidator<SignInPlayerComm
 internal sealed class SignInPlayerHandler(ISender sender, IPublisher publisher, RealmSettings settings, RealmDbContext db, TimeProvider time)
     : ICommandHandler<SignInPlayerCommand, SignInPlayerResult>
 {
+    private static readonly CompiledPerModel<Func<RealmDbContext, string, CancellationToken, Task<RealmPlayer?>>> PlayerById = new(() =>
+        EF.CompileAsyncQuery((RealmDbContext db, string id, CancellationToken _) => db.Players.FirstOrDefault(p => p.Id == id)));
+
     public async ValueTask<SignInPlayerResult> Handle(SignInPlayerCommand command, CancellationToken cancellationToken)
     {
         var reply = await sender.Send(new ConsumeRealmHandoffToken(command.PlayerId!, settings.Id, command.Token!), cancellationToken);
@@ -70,7 +74,7 @@ internal sealed class SignInPlayerHandler(ISender sender, IPublisher publisher, 
     /// </summary>
     private async Task<bool> RememberPlayerAsync(string playerId, string nickname, string data, CancellationToken cancellationToken)
     {
-        var player = await db.Players.FirstOrDefaultAsync(p => p.Id == playerId, cancellationToken);
+        var player = await PlayerById.For(db)(db, playerId, cancellationToken);
         if (player is not null && player.Nickname == nickname && player.Data == data)
         {
             return false;

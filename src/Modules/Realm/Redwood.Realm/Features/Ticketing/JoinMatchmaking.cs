@@ -3,6 +3,7 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Redwood.Matchmaking.Contracts;
 using Redwood.Realm.Persistence;
+using Redwood.SharedKernel.Persistence;
 
 namespace Redwood.Realm.Features.Ticketing;
 
@@ -87,8 +88,12 @@ internal sealed class JoinMatchmakingHandler(RealmDbContext db, RealmSettings se
 /// <summary>Checks shared by the ticketing joins.</summary>
 internal static class TicketingChecks
 {
+    private static readonly CompiledPerModel<Func<RealmDbContext, string, string, CancellationToken, Task<bool>>> OwnsActiveCharacter = new(() =>
+        EF.CompileAsyncQuery((RealmDbContext db, string playerId, string characterId, CancellationToken _) =>
+            db.Characters.Any(c => c.Id == characterId && c.PlayerId == playerId && c.ArchivedAt == null)));
+
     public static Task<bool> OwnsActiveCharacterAsync(RealmDbContext db, string playerId, string characterId, CancellationToken ct) =>
-        db.Characters.AsNoTracking().AnyAsync(c => c.Id == characterId && c.PlayerId == playerId && c.ArchivedAt == null, ct);
+        OwnsActiveCharacter.For(db)(db, playerId, characterId, ct);
 
     public static JoinTicketingError Map(OpenTicketError error) => error switch
     {

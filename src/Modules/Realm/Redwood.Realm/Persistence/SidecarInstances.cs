@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Redwood.SharedKernel.Persistence;
+
+namespace Redwood.Realm.Persistence;
+
+/// <summary>
+/// The instance a Sidecar's game server serves now (null when none, or when its container ended): the first read of
+/// every save batch and every leave, so compiled once.
+/// </summary>
+internal static class SidecarInstances
+{
+    public static readonly CompiledPerModel<Func<RealmDbContext, string, CancellationToken, Task<string?>>> Current = new(() =>
+        EF.CompileAsyncQuery((RealmDbContext db, string sidecarId, CancellationToken _) =>
+            db.Containers
+                .Where(c => c.SidecarId == sidecarId && c.EndedAt == null)
+                .Select(c => c.InstanceId)
+                .FirstOrDefault()));
+}
