@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -20,7 +21,14 @@ internal sealed record MachineInfo(string Host, string Os, int Cores, string Run
 
 /// <summary>The summary of CPU and memory of the server processes over the run.</summary>
 internal sealed record ServerSummary(IReadOnlyList<int> Pids, double MeanCpuCores, double MaxCpuCores, double MaxRssMegabytes,
-    double MeanGameServerCpuCores, double MaxGameServerRssMegabytes, int MaxGameServers, IReadOnlyList<ServerSample> Samples);
+    double MeanGameServerCpuCores, double MaxGameServerRssMegabytes, int MaxGameServers, IReadOnlyList<ServerSample> Samples,
+    double CpuSeconds = 0, double GameServerCpuSeconds = 0);
+
+/// <summary>
+/// CPU time per complete flow (ms): the server processes', their game servers' (null when not sampled) and this tool's.
+/// On one machine the three share the cores, so their sum bounds the flows per second the machine can run.
+/// </summary>
+internal sealed record CpuPerFlow(double? HostMilliseconds, double? GameServersMilliseconds, double ToolMilliseconds);
 
 /// <summary>The final report of a run, written as JSON and Markdown beside a PNG chart.</summary>
 internal sealed record RunReport(
@@ -40,7 +48,8 @@ internal sealed record RunReport(
     IReadOnlyList<StepLatency> Steps,
     IReadOnlyList<ErrorKind> Errors,
     ServerSummary? Server,
-    IReadOnlyList<TimelinePoint> Timeline)
+    IReadOnlyList<TimelinePoint> Timeline,
+    CpuPerFlow? CpuPerFlow = null)
 {
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
@@ -50,7 +59,7 @@ internal sealed record RunReport(
 
     public static RunReport Build(
         string command, LoadOptions options, RunStats stats, IReadOnlyList<TimelinePoint> timeline, IReadOnlyList<ServerSample> server,
-        int started, string stopReason, string loadAtStart)
+        int started, string stopReason, string loadAtStart, double? toolCpuSeconds = null)
     {
         var samples = stats.Samples.ToArray();
         var steps = LoadTest.Steps.Ordered
@@ -82,7 +91,20 @@ internal sealed record RunReport(
             steps,
             stats.Errors.OrderByDescending(e => e.Value.Count).Select(e => new ErrorKind(e.Key, e.Value.Count, e.Value.Example)).ToArray(),
             options.ServerPids.Count == 0 ? null : Summarise(options.ServerPids, server),
-            timeline);
+            timeline,
+            PerFlow(options.ServerPids.Count == 0 ? null : Summarise(options.ServerPids, server), stats.Completed,
+                toolCpuSeconds ?? Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds));
+    }
+
+    private static CpuPerFlow? PerFlow(ServerSummary? server, int completed, double toolCpuSeconds)
+    {
+        if (completed == 0)
+        {
+            return null;
+        }
+
+        double Ms(double seconds) => Math.Round(seconds * 1000 / completed, 2);
+        return new CpuPerFlow(server is null ? null : Ms(server.CpuSeconds), server is null ? null : Ms(server.GameServerCpuSeconds), Ms(toolCpuSeconds));
     }
 
     public static StepLatency Latency(string step, double[] milliseconds)
@@ -128,6 +150,12 @@ internal sealed record RunReport(
         md.AppendLine(c, $"| complete flows per second, sustained (middle 80% of completions) | {SustainedFlowsPerSecond:N1} |");
         md.AppendLine(c, $"| peak complete flows in one second | {PeakFlowsPerSecond:N0} |");
         md.AppendLine(c, $"| requests sent | {Requests:N0} |");
+        if (CpuPerFlow is { } cpu)
+        {
+            static string Ms(double? value) => value is { } v ? v.ToString("N1", CultureInfo.InvariantCulture) : "not sampled";
+            md.AppendLine(c, $"| CPU per complete flow, ms: server / game servers / this tool | {Ms(cpu.HostMilliseconds)} / {Ms(cpu.GameServersMilliseconds)} / {Ms(cpu.ToolMilliseconds)} |");
+        }
+
         md.AppendLine(c, $"| errors | {Errors.Sum(e => e.Count):N0} |").AppendLine();
         md.AppendLine("## Latency per step (ms)").AppendLine();
         md.AppendLine("| step | count | p50 | p95 | p99 | max |").AppendLine("|---|---:|---:|---:|---:|---:|");
@@ -185,5 +213,6 @@ internal sealed record RunReport(
             ? new ServerSummary(pids, 0, 0, 0, 0, 0, 0, samples)
             : new ServerSummary(pids, Math.Round(samples.Average(s => s.CpuCores), 2), Math.Round(samples.Max(s => s.CpuCores), 2),
                 Math.Round(samples.Max(s => s.RssMegabytes), 1), Math.Round(samples.Average(s => s.ChildCpuCores), 2),
-                Math.Round(samples.Max(s => s.ChildRssMegabytes), 1), samples.Max(s => s.Children), samples);
+                Math.Round(samples.Max(s => s.ChildRssMegabytes), 1), samples.Max(s => s.Children), samples,
+                Math.Round(samples[^1].CpuSeconds, 2), Math.Round(samples[^1].ChildCpuSeconds, 2));
 }

@@ -2,12 +2,19 @@ using System.Globalization;
 
 namespace Redwood.LoadTest;
 
-/// <summary>One reading of the server processes: CPU used since the previous reading (in cores) and resident memory.</summary>
-internal sealed record ServerSample(double At, double CpuCores, double RssMegabytes, double ChildCpuCores, double ChildRssMegabytes, int Children);
+/// <summary>
+/// One reading of the server processes: CPU used since the previous reading (in cores), resident memory, and CPU used
+/// since sampling started (seconds); the same for their child processes, the game servers.
+/// </summary>
+internal sealed record ServerSample(
+    double At, double CpuCores, double RssMegabytes, double ChildCpuCores, double ChildRssMegabytes, int Children,
+    double CpuSeconds = 0, double ChildCpuSeconds = 0);
 
 /// <summary>
-/// Samples CPU and memory of the given server processes from <c>/proc</c> once a second, and separately of their live child
-/// processes (the game servers the local provider launched).
+/// Samples CPU and memory of the given server processes from <c>/proc</c> once a second, and separately of their child
+/// processes (the game servers the local provider launched). The children's CPU counts every child whole: a child started
+/// since the last reading with all its CPU (its start-up is most of it), and a child that ended with the CPU the server
+/// collected from it when it ended (the server's <c>cutime</c> and <c>cstime</c>).
 /// </summary>
 internal sealed class ServerSampler(IReadOnlyList<int> pids, RunStats stats)
 {
@@ -32,9 +39,11 @@ internal sealed class ServerSampler(IReadOnlyList<int> pids, RunStats stats)
             return;
         }
 
-        var previousTicks = ReadTicks(pids);
+        var firstTicks = ReadTicks(pids);
+        var previousTicks = firstTicks;
         var previousAt = stats.Elapsed;
-        var previousChildren = ChildTicks(Children());
+        var firstChildTicks = ChildTicks(Children());
+        var previousChildTicks = firstChildTicks;
         var previousChildAt = stats.Elapsed;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
@@ -48,14 +57,14 @@ internal sealed class ServerSampler(IReadOnlyList<int> pids, RunStats stats)
                 var childTicks = ChildTicks(children);
                 var childAt = stats.Elapsed;
                 var cores = (ticks - previousTicks) / TicksPerSecond / Math.Max(at - previousAt, 0.001);
-                var childCores = childTicks.Where(c => previousChildren.ContainsKey(c.Key)).Sum(c => Math.Max(0, c.Value - previousChildren[c.Key]))
-                    / TicksPerSecond / Math.Max(childAt - previousChildAt, 0.001);
+                var childCores = Math.Max(0, childTicks - previousChildTicks) / TicksPerSecond / Math.Max(childAt - previousChildAt, 0.001);
                 lock (_samples)
                 {
-                    _samples.Add(new ServerSample(at, cores, ReadRssMegabytes(pids), childCores, ReadRssMegabytes(children), children.Count));
+                    _samples.Add(new ServerSample(at, cores, ReadRssMegabytes(pids), childCores, ReadRssMegabytes(children), children.Count,
+                        (ticks - firstTicks) / TicksPerSecond, Math.Max(0, childTicks - firstChildTicks) / TicksPerSecond));
                 }
 
-                (previousTicks, previousChildren, previousAt, previousChildAt) = (ticks, childTicks, at, childAt);
+                (previousTicks, previousChildTicks, previousAt, previousChildAt) = (ticks, childTicks, at, childAt);
             }
         }
         catch (OperationCanceledException)
@@ -75,7 +84,20 @@ internal sealed class ServerSampler(IReadOnlyList<int> pids, RunStats stats)
         return total;
     }
 
-    private static Dictionary<int, long> ChildTicks(IEnumerable<int> children) => children.ToDictionary(c => c, c => ReadTicks([c]));
+    /// <summary>
+    /// CPU of every child so far: the live children's own, plus what the server processes collected from ended ones
+    /// (<c>cutime</c> + <c>cstime</c>, fields 16 and 17). A child moves from the first sum to the second when it ends.
+    /// </summary>
+    private long ChildTicks(IEnumerable<int> children)
+    {
+        var total = ReadTicks(children);
+        foreach (var pid in pids)
+        {
+            total += Stat(pid) is { } fields ? long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture) : 0;
+        }
+
+        return total;
+    }
 
     /// <summary>Live processes whose parent is one of the server processes.</summary>
     private List<int> Children()

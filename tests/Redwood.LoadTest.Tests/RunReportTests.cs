@@ -29,8 +29,9 @@ public sealed class RunReportTests
         stats.Fail("login: refused: player:login:username", Steps.Login, "second example is not kept");
         var options = LoadOptions.Parse(["--players", "2", "--server-pid", "1"]);
         TimelinePoint[] timeline = [new(1, 2, 2, 0, 0, 0, 0, 0), new(2, 2, 1, 1, 1, 1, 1, 800)];
-        ServerSample[] server = [new(1, 0.5, 100, 0.1, 50, 1), new(2, 1.5, 120, 0.2, 60, 2)];
-        var report = RunReport.Build("loadtest --players 2", options, stats, timeline, server, started: 2, "every player finished", "1.00 1.00 1.00");
+        ServerSample[] server = [new(1, 0.5, 100, 0.1, 50, 1, 0.5, 0.1), new(2, 1.5, 120, 0.2, 60, 2, 2.0, 0.3)];
+        var report = RunReport.Build("loadtest --players 2", options, stats, timeline, server, started: 2, "every player finished", "1.00 1.00 1.00",
+            toolCpuSeconds: 0.25);
         var directory = Path.Combine(Path.GetTempPath(), "redwood-loadtest-" + Guid.NewGuid().ToString("N"));
 
         var (json, markdown) = report.Write(directory);
@@ -46,6 +47,7 @@ public sealed class RunReportTests
         Assert.Equal(800, read.Steps.Single(s => s.Step == Steps.MatchToValidated).P99);
         Assert.Equal(1.0, read.Server!.MeanCpuCores);
         Assert.Equal(2, read.Server.MaxGameServers);
+        Assert.Equal(new CpuPerFlow(2000, 300, 250), read.CpuPerFlow);
         Assert.Contains("2", read.Settings.Single(s => s.Key == "players").Value, StringComparison.Ordinal);
 
         var text = File.ReadAllText(markdown);
@@ -53,6 +55,7 @@ public sealed class RunReportTests
         Assert.Contains("Invalid \\| username", text, StringComparison.Ordinal);
         Assert.Contains("`loadtest --players 2`", text, StringComparison.Ordinal);
         Assert.Contains("host CPU, mean / max (cores) | 1.00 / 1.50", text, StringComparison.Ordinal);
+        Assert.Contains("| CPU per complete flow, ms: server / game servers / this tool | 2,000.0 / 300.0 / 250.0 |", text, StringComparison.Ordinal);
 
         AssertPng(chart);
         Directory.Delete(directory, recursive: true);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Redwood.LoadTest;
 using Redwood.Testing;
@@ -5,6 +6,7 @@ using Redwood.Testing;
 namespace Redwood.LoadTest.Tests;
 
 /// <summary>A few players through the whole flow against the real host, which launches dev game servers itself.</summary>
+[Collection(ChildProcesses.Name)]
 public sealed class SmokeRunTests
 {
     [Fact]
@@ -21,7 +23,7 @@ public sealed class SmokeRunTests
         var output = Path.Combine(Path.GetTempPath(), "redwood-loadtest-" + Guid.NewGuid().ToString("N"));
         var options = LoadOptions.Parse([
             "--director", host.Uri("director").ToString(), "--players", "4", "--ramp", "20", "--duration", "60", "--stay", "0.5",
-            "--mix", "--timeout", "30", "--out", output, "--no-live",
+            "--mix", "--timeout", "30", "--out", output, "--no-live", "--server-pid", host.ProcessId.ToString(CultureInfo.InvariantCulture),
         ]);
 
         var report = await new LoadRun(options, "smoke").RunAsync(CancellationToken.None);
@@ -36,6 +38,7 @@ public sealed class SmokeRunTests
 
         var json = JsonSerializer.Deserialize<RunReport>(File.ReadAllText(Path.Combine(output, "report.json")), RunReport.JsonOptions)!;
         Assert.Equal(4, json.PlayersCompleted);
+        Assert.True(json.CpuPerFlow is { HostMilliseconds: > 0, GameServersMilliseconds: not null, ToolMilliseconds: > 0 }, $"{json.CpuPerFlow}");
         Assert.Contains("| validated on game server | 4 |", File.ReadAllText(Path.Combine(output, "report.md")), StringComparison.Ordinal);
         RunReportTests.AssertPng(Path.Combine(output, "chart.png"));
         Directory.Delete(output, recursive: true);

@@ -127,6 +127,9 @@ public sealed partial class RedwoodProcess : IAsyncDisposable
     public bool HasExited => Volatile.Read(ref _disposed) != 0 || _process.HasExited;
 
     /// <summary>The port an endpoint bound (<c>http</c>, <c>director</c>, <c>realm</c>, ...).</summary>
+    /// <summary>The host's process id.</summary>
+    public int ProcessId => _process.Id;
+
     public int Port(string endpoint)
     {
         lock (_ports)
