@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Redwood.Director.Domain;
 using Redwood.Director.Persistence;
+using Redwood.SharedKernel.Persistence;
 
 namespace Redwood.Director.Features.Realms;
 
@@ -34,6 +35,12 @@ internal sealed class CreateRealmHandoffTokenHandler(
     DirectorDbContext db, DirectorSettings settings, TimeProvider time, ILogger<CreateRealmHandoffTokenHandler> logger)
     : ICommandHandler<CreateRealmHandoffTokenCommand, CreateRealmHandoffTokenResult>
 {
+    private static readonly CompiledPerModel<Func<DirectorDbContext, string, DateTime, IAsyncEnumerable<PlayerHandoffToken>>> TokensOf = new(() =>
+        EF.CompileAsyncQuery((DirectorDbContext db, string playerId, DateTime now) =>
+            db.RealmHandoffTokens.AsNoTracking().Where(t => t.PlayerId == playerId)
+                .OrderByDescending(t => t.CreatedAt)
+                .Select(t => new PlayerHandoffToken(t.TokenHash, t.ExpiresAt < now || t.ConsumedAt != null))));
+
     public async ValueTask<CreateRealmHandoffTokenResult> Handle(CreateRealmHandoffTokenCommand command, CancellationToken cancellationToken)
     {
         if (settings.Realms.All(r => r.Id != command.RealmId))
@@ -47,10 +54,12 @@ internal sealed class CreateRealmHandoffTokenHandler(
         // beyond MaxOutstandingHandoffTokens - 1, so a flood of mints costs rows, not an unbounded table. Only when there
         // is something to retire does the mint cost a second write (the store has one writer at a time).
         var keep = settings.MaxOutstandingHandoffTokens - 1;
-        var existing = await db.RealmHandoffTokens.AsNoTracking().Where(t => t.PlayerId == command.PlayerId)
-            .OrderByDescending(t => t.CreatedAt)
-            .Select(t => new { t.TokenHash, Dead = t.ExpiresAt < now || t.ConsumedAt != null })
-            .ToListAsync(cancellationToken);
+        var existing = new List<PlayerHandoffToken>();
+        await foreach (var outstanding in TokensOf.For(db)(db, command.PlayerId, now).WithCancellation(cancellationToken))
+        {
+            existing.Add(outstanding);
+        }
+
         var retired = existing.Where(t => t.Dead).Concat(existing.Where(t => !t.Dead).Skip(keep)).Select(t => t.TokenHash).ToList();
         if (retired.Count > 0)
         {
@@ -71,3 +80,6 @@ internal sealed class CreateRealmHandoffTokenHandler(
         return new CreateRealmHandoffTokenResult(CreateRealmHandoffTokenError.None, token);
     }
 }
+
+/// <summary>One of a player's outstanding hand-off tokens, newest first; dead ones are used or expired.</summary>
+internal sealed record PlayerHandoffToken(string TokenHash, bool Dead);

@@ -1,6 +1,8 @@
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Redwood.Director.Domain;
 using Redwood.Director.Persistence;
+using Redwood.SharedKernel.Persistence;
 
 namespace Redwood.Director.Features.Realms;
 
@@ -21,13 +23,19 @@ internal sealed class DirectorClock(TimeProvider time)
 internal sealed class ListRealmsHandler(DirectorDbContext db, DirectorSettings settings, DirectorClock clock)
     : IQueryHandler<ListRealmsQuery, ListRealmsResult>
 {
+    // Every sign-in (one row per realm that ever signed in): no list parameter, so one SQL text, compiled once.
+    private static readonly CompiledPerModel<Func<DirectorDbContext, IAsyncEnumerable<RealmSignIn>>> SignIns = new(() =>
+        EF.CompileAsyncQuery((DirectorDbContext db) => db.RealmSignIns.AsNoTracking()));
+
     public async ValueTask<ListRealmsResult> Handle(ListRealmsQuery query, CancellationToken cancellationToken)
     {
         var listed = settings.Realms.Where(r => r.Listed).ToList();
-        var ids = listed.Select(r => r.Id).ToList();
-        var signIns = await db.RealmSignIns.AsNoTracking()
-            .Where(r => ids.Contains(r.RealmId))
-            .ToDictionaryAsync(r => r.RealmId, cancellationToken);
+        var signIns = new Dictionary<string, RealmSignIn>(StringComparer.Ordinal);
+        await foreach (var signIn in SignIns.For(db)(db).WithCancellation(cancellationToken))
+        {
+            signIns[signIn.RealmId] = signIn;
+        }
+
         return new ListRealmsResult(listed
             .Select(r => signIns.TryGetValue(r.Id, out var signIn)
                 ? new RealmView(r.Id, signIn.Name, signIn.Uri, true, signIn.CreatedAt, signIn.UpdatedAt)
