@@ -73,6 +73,7 @@ internal sealed record RunReport(
             ? flowsPerSecond
             : (completions.Length * 0.8) / Math.Max(completions[(int)(completions.Length * 0.9) - 1] - completions[(int)(completions.Length * 0.1)], 0.001);
         var peak = completions.Length == 0 ? 0 : completions.GroupBy(c => Math.Floor(c)).Max(g => g.Count());
+        var summary = options.ServerPids.Count == 0 ? null : Summarise(options.ServerPids, server);
         return new RunReport(
             command,
             stats.StartedAt,
@@ -90,10 +91,9 @@ internal sealed record RunReport(
             stats.Requests,
             steps,
             stats.Errors.OrderByDescending(e => e.Value.Count).Select(e => new ErrorKind(e.Key, e.Value.Count, e.Value.Example)).ToArray(),
-            options.ServerPids.Count == 0 ? null : Summarise(options.ServerPids, server),
+            summary,
             timeline,
-            PerFlow(options.ServerPids.Count == 0 ? null : Summarise(options.ServerPids, server), stats.Completed,
-                toolCpuSeconds ?? Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds));
+            PerFlow(summary, stats.Completed, toolCpuSeconds ?? Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds));
     }
 
     private static CpuPerFlow? PerFlow(ServerSummary? server, int completed, double toolCpuSeconds)

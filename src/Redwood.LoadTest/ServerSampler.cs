@@ -73,12 +73,17 @@ internal sealed class ServerSampler(IReadOnlyList<int> pids, RunStats stats)
     }
 
     /// <summary>utime + stime of each process (fields 14 and 15 of <c>/proc/PID/stat</c>).</summary>
-    private static long ReadTicks(IEnumerable<int> processes)
+    private static long ReadTicks(IEnumerable<int> processes) => SumTicks(processes, 11);
+
+    /// <summary>Two adjacent tick fields of each process's stat, from <paramref name="index"/> (see <see cref="Stat"/>).</summary>
+    private static long SumTicks(IEnumerable<int> processes, int index)
     {
         long total = 0;
         foreach (var pid in processes)
         {
-            total += Stat(pid) is { } fields ? long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture) : 0;
+            total += Stat(pid) is { } fields
+                ? long.Parse(fields[index], CultureInfo.InvariantCulture) + long.Parse(fields[index + 1], CultureInfo.InvariantCulture)
+                : 0;
         }
 
         return total;
@@ -88,16 +93,7 @@ internal sealed class ServerSampler(IReadOnlyList<int> pids, RunStats stats)
     /// CPU of every child so far: the live children's own, plus what the server processes collected from ended ones
     /// (<c>cutime</c> + <c>cstime</c>, fields 16 and 17). A child moves from the first sum to the second when it ends.
     /// </summary>
-    private long ChildTicks(IEnumerable<int> children)
-    {
-        var total = ReadTicks(children);
-        foreach (var pid in pids)
-        {
-            total += Stat(pid) is { } fields ? long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture) : 0;
-        }
-
-        return total;
-    }
+    private long ChildTicks(IEnumerable<int> children) => ReadTicks(children) + SumTicks(pids, 13);
 
     /// <summary>Live processes whose parent is one of the server processes.</summary>
     private List<int> Children()

@@ -132,7 +132,7 @@ public abstract class JoinProxyTests(GameServerFixture fixture)
         }
 
         await Testing.Eventually.True(
-            async () => (await QueryAsync(fixture.App, db => db.Characters.AsNoTracking().FirstAsync(c => c.Id == character))).Data.Contains("42"),
+            async () => (await StoredAsync(character)).Data.Contains("42"),
             TimeSpan.FromSeconds(15), "the save arrives");
         var second = await JoinProxyAsync(alice, character, proxyId);
         await using var again = await GameClient.OpenAsync(second.GetProperty("connectionUri").GetString()!, alice.PlayerId, character, second.GetProperty("token").GetString()!);
@@ -154,17 +154,17 @@ public abstract class JoinProxyTests(GameServerFixture fixture)
         Assert.Equal("ok", await game.SendAsync("move 10 20 30"));
         Character? saved = null;
         await Testing.Eventually.True(
-            async () => X(saved = await QueryAsync(fixture.App, db => db.Characters.AsNoTracking().FirstAsync(c => c.Id == character))) == 10,
+            async () => X(saved = await StoredAsync(character)) == 10,
             TimeSpan.FromSeconds(15), "the move is saved");
 
         // The server keeps sending the same lastLocation every 0.2 s while the player stands still.
         await Task.Delay(TimeSpan.FromSeconds(1.5));
-        var idle = await QueryAsync(fixture.App, db => db.Characters.AsNoTracking().FirstAsync(c => c.Id == character));
+        var idle = await StoredAsync(character);
         Assert.Equal(saved!.UpdatedAt, idle.UpdatedAt);
 
         Assert.Equal("ok", await game.SendAsync("move 11 20 30"));
         await Testing.Eventually.True(
-            async () => await QueryAsync(fixture.App, db => db.Characters.AsNoTracking().FirstAsync(c => c.Id == character)) is var moved
+            async () => await StoredAsync(character) is var moved
                 && X(moved) == 11 && moved.UpdatedAt > idle.UpdatedAt,
             TimeSpan.FromSeconds(15), "the next move is saved with a new updatedAt");
     }

@@ -201,9 +201,7 @@ internal sealed class JoinTokenConsumer : IAsyncDisposable
     /// <summary>Only on refusal: tells an expired token from an unknown, used or mismatched one.</summary>
     private static async Task<JoinTokenError> WhyRefusedAsync(RealmDbContext db, ValidateJoinToken request, string hash, DateTime now)
     {
-        var instanceId = await db.Containers.AsNoTracking()
-            .Where(c => c.SidecarId == request.ServerId && c.EndedAt == null)
-            .Select(c => c.InstanceId).FirstOrDefaultAsync();
+        var instanceId = await SidecarInstances.Current.For(db)(db, request.ServerId, CancellationToken.None);
         if (instanceId is null)
         {
             return JoinTokenError.NoInstance;

@@ -5,7 +5,7 @@ namespace Redwood.Realm.Persistence;
 
 /// <summary>
 /// The instance a Sidecar's game server serves now (null when none, or when its container ended): the first read of
-/// every save batch and every leave, so compiled once.
+/// every save batch, every leave and every refused join token, so compiled once.
 /// </summary>
 internal static class SidecarInstances
 {
