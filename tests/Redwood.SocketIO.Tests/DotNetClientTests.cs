@@ -26,9 +26,13 @@ public sealed class DotNetClientTests
         });
         var pushed = Events.Create<JsonElement>();
         client.On("pong-you", response => pushed.TrySetResult(response.GetValue(0)));
+        // ConnectAsync returns once the WebSocket is open; the namespace's CONNECT reply may still be on its way.
+        var clientConnected = Events.Create<bool>();
+        client.OnConnected += (_, _) => clientConnected.TrySetResult(true);
 
         await client.ConnectAsync().WithTimeout();
         var socket = await connected.WithTimeout();
+        await clientConnected.WithTimeout();
         Assert.True(client.Connected);
         Assert.Equal(socket.Id, client.Id);
 
