@@ -38,14 +38,14 @@ internal sealed class SidecarSocket(string name, Uri sidecar, bool withAuthObjec
     public Task WaitConnectedAsync(CancellationToken ct) => _connected.Task.WaitAsync(ct);
 
     public async Task EmitAsync(string eventName, JsonNode? payload) =>
-        await SendAsync($"42[{JsonSerializer.Serialize(eventName)},{UnrealJson.Write(payload)}]");
+        await SendAsync($"42[{UnrealJson.Quote(eventName)},{UnrealJson.Write(payload)}]");
 
     public async Task<JsonElement> RequestAsync(string eventName, JsonNode? payload, CancellationToken ct)
     {
         var id = Interlocked.Increment(ref _nextAck);
         var waiter = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         _acks[id] = waiter;
-        await SendAsync($"42{id.ToString(CultureInfo.InvariantCulture)}[{JsonSerializer.Serialize(eventName)},{UnrealJson.Write(payload)}]");
+        await SendAsync($"42{id.ToString(CultureInfo.InvariantCulture)}[{UnrealJson.Quote(eventName)},{UnrealJson.Write(payload)}]");
         return await waiter.Task.WaitAsync(ct);
     }
 
@@ -232,6 +232,18 @@ internal static class UnrealJson
         using (var writer = new Utf8JsonWriter(buffer))
         {
             Write(writer, node);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>A JSON string literal, quoted and escaped.</summary>
+    public static string Quote(string text)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStringValue(text);
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());

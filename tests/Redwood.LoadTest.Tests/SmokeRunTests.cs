@@ -12,14 +12,43 @@ public sealed class SmokeRunTests
     [Fact]
     public async Task Every_player_completes_the_flow_and_the_report_files_parse()
     {
-        await using var host = await RedwoodProcess.StartAsync(new Dictionary<string, string?>
-        {
-            ["Redwood:Director:Auth:Pbkdf2Iterations"] = "1",
-            ["Redwood:GameServers:Local:GamePortBase"] = "0",
-            ["Redwood:GameServers:Local:LogDirectory"] = Path.Combine(Path.GetTempPath(), "redwood-loadtest-logs"),
-            // Two matches of the default two-player profile: both start on a warm server.
-            ["Redwood:GameServers:WarmPoolSize"] = "2",
-        });
+        await using var host = await StartHostAsync();
+        await RunFourPlayersAsync(host);
+    }
+
+    /// <summary>The README's load runs launch the dev game server published natively (AOT): it must play the same flow.</summary>
+    [Fact]
+    public async Task A_natively_published_dev_game_server_serves_the_same_flow()
+    {
+        var native = await BuildOutputs.PublishNativeDevGameServerAsync(Path.Combine(Path.GetTempPath(), "redwood-native-gs-" + Guid.NewGuid().ToString("N")));
+        await using var host = await StartHostAsync(native);
+
+        await RunFourPlayersAsync(host);
+
+        var children = ChildExecutables(host.ProcessId);
+        Assert.True(children.Count(c => c == native) >= 2, $"expected the warm servers to run {native}; children: {string.Join(", ", children)}");
+        Directory.Delete(Path.GetDirectoryName(native)!, recursive: true);
+    }
+
+    private static Task<RedwoodProcess> StartHostAsync(string? executable = null) => RedwoodProcess.StartAsync(new Dictionary<string, string?>
+    {
+        ["Redwood:Director:Auth:Pbkdf2Iterations"] = "1",
+        ["Redwood:GameServers:Local:GamePortBase"] = "0",
+        ["Redwood:GameServers:Local:LogDirectory"] = Path.Combine(Path.GetTempPath(), "redwood-loadtest-logs"),
+        ["Redwood:GameServers:Local:Executable"] = executable,
+        // Two matches of the default two-player profile: both start on a warm server.
+        ["Redwood:GameServers:WarmPoolSize"] = "2",
+    });
+
+    /// <summary>The programs the process's live children run (<c>/proc/&lt;pid&gt;/exe</c>).</summary>
+    private static List<string> ChildExecutables(int parent) =>
+        [.. Directory.EnumerateDirectories($"/proc/{parent}/task")
+            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(pid => new FileInfo($"/proc/{pid}/exe").LinkTarget)
+            .OfType<string>()];
+
+    private static async Task RunFourPlayersAsync(RedwoodProcess host)
+    {
         var output = Path.Combine(Path.GetTempPath(), "redwood-loadtest-" + Guid.NewGuid().ToString("N"));
         var options = LoadOptions.Parse([
             "--director", host.Uri("director").ToString(), "--players", "4", "--ramp", "20", "--duration", "60", "--stay", "0.5",
