@@ -24,6 +24,7 @@ public sealed class SidecarModule : IModule
         services.AddSingleton(settings);
         services.AddSingleton<SidecarServers>();
         services.AddSingleton<SidecarMetrics>();
+        services.AddSingleton<CharacterSaveMetrics>();
         services.AddSingleton<StandaloneSidecar>();
     }
 

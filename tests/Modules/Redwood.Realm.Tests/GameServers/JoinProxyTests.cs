@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Redwood.Realm.Domain;
 using Redwood.Realm.Tests.Support;
 using Redwood.Testing;
@@ -157,16 +158,52 @@ public abstract class JoinProxyTests(GameServerFixture fixture)
             async () => X(saved = await StoredAsync(character)) == 10,
             TimeSpan.FromSeconds(15), "the move is saved");
 
-        // The server keeps sending the same lastLocation every 0.2 s while the player stands still.
+        // The server keeps sending the same lastLocation every 0.2 s while the player stands still: the Sidecar answers
+        // those saves itself, and the Realm sees none of them.
+        await Task.Delay(TimeSpan.FromSeconds(0.5));
+        using var saves = new SidecarSaves(fixture.App);
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         var idle = await StoredAsync(character);
         Assert.Equal(saved!.UpdatedAt, idle.UpdatedAt);
+        Assert.Equal(0, saves.Forwarded);
+        Assert.True(saves.Unchanged >= 3, $"{saves.Unchanged} unchanged saves in 1.5 s");
 
         Assert.Equal("ok", await game.SendAsync("move 11 20 30"));
         await Testing.Eventually.True(
             async () => await StoredAsync(character) is var moved
                 && X(moved) == 11 && moved.UpdatedAt > idle.UpdatedAt,
             TimeSpan.FromSeconds(15), "the next move is saved with a new updatedAt");
+        Assert.True(saves.Forwarded >= 1);
+    }
+
+    [Fact]
+    public async Task A_location_saved_elsewhere_meanwhile_is_saved_again_when_the_player_returns()
+    {
+        await using var alice = await fixture.SignedInPlayerAsync();
+        var character = await CreateCharacterAsync(alice);
+        var here = await CreateProxyAsync(alice);
+        var elsewhere = await CreateProxyAsync(alice);
+        await MoveOnAsync(alice, character, here, "move 5 0 0", 5);
+        await MoveOnAsync(alice, character, elsewhere, "move 6 0 0", 6);
+
+        // Back on the first server, standing where it last saw the player: its save is no longer what is stored.
+        var join = await JoinProxyAsync(alice, character, here);
+        await using var game = await GameClient.OpenAsync(join.GetProperty("connectionUri").GetString()!, alice.PlayerId, character, join.GetProperty("token").GetString()!);
+        Assert.True(game.Admitted, game.Reply);
+        Assert.Equal("ok", await game.SendAsync("move 5 0 0"));
+
+        await Testing.Eventually.True(async () => X(await StoredAsync(character)) == 5, TimeSpan.FromSeconds(15), "the first server's location is stored again");
+    }
+
+    /// <summary>Joins the proxy's server, moves, waits until the location is stored, and leaves.</summary>
+    private async Task MoveOnAsync(TestPlayer player, string character, string proxyId, string move, double x)
+    {
+        var join = await JoinProxyAsync(player, character, proxyId);
+        await using var game = await GameClient.OpenAsync(join.GetProperty("connectionUri").GetString()!, player.PlayerId, character, join.GetProperty("token").GetString()!);
+        Assert.True(game.Admitted, game.Reply);
+        Assert.Equal("ok", await game.SendAsync(move));
+        await Testing.Eventually.True(async () => X(await StoredAsync(character)) == x, TimeSpan.FromSeconds(15), $"x = {x} is stored");
+        Assert.Equal("bye", await game.SendAsync("leave"));
     }
 
     [Fact]
@@ -300,3 +337,44 @@ public abstract class JoinProxyTests(GameServerFixture fixture)
 public sealed class SqliteJoinProxyTests(SqliteGameServers fixture) : JoinProxyTests(fixture), IClassFixture<SqliteGameServers>;
 
 public sealed class PostgresJoinProxyTests(PostgresGameServers fixture) : JoinProxyTests(fixture), IClassFixture<PostgresGameServers>;
+
+/// <summary>The <c>redwood.sidecar.character_saves</c> counter of one app (its own meter factory), from now on.</summary>
+internal sealed class SidecarSaves : IDisposable
+{
+    private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+    private long _forwarded;
+    private long _unchanged;
+
+    public SidecarSaves(RedwoodApp app)
+    {
+        var meters = app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Name == "redwood.sidecar.character_saves" && ReferenceEquals(instrument.Meter.Scope, meters))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "outcome", Value: "forwarded" })
+                {
+                    Interlocked.Add(ref _forwarded, value);
+                }
+                else if (tag is { Key: "outcome", Value: "unchanged" })
+                {
+                    Interlocked.Add(ref _unchanged, value);
+                }
+            }
+        });
+        _listener.Start();
+    }
+
+    public long Forwarded => Interlocked.Read(ref _forwarded);
+
+    public long Unchanged => Interlocked.Read(ref _unchanged);
+
+    public void Dispose() => _listener.Dispose();
+}

@@ -12,7 +12,8 @@ namespace Redwood.Sidecar.Transport;
 /// The §2.3 events of one game server. Socket A (lifecycle, persistence) and socket B (player auth and leave) arrive
 /// in any order and are not told apart by their handshake: socket A is whichever socket reports the instance state.
 /// </summary>
-internal sealed class SidecarRoutes(IServiceScopeFactory scopes, ILogger logger, SidecarSettings settings, Func<GameServerLink> link)
+internal sealed class SidecarRoutes(
+    IServiceScopeFactory scopes, ILogger logger, SidecarSettings settings, CharacterSaveMetrics saveMetrics, Func<GameServerLink> link)
 {
     public const string UpdateInstanceState = "realm:servers:update-instance-state";
     public const string LoadMapResponse = "realm:servers:session:load-map:response";
@@ -125,6 +126,7 @@ internal sealed class SidecarRoutes(IServiceScopeFactory scopes, ILogger logger,
         var server = link();
         var payload = request.Payload<SetServerPayload>();
         var saves = new List<CharacterSave>();
+        var unchanged = 0;
         foreach (var character in payload.Characters ?? [])
         {
             if (character.ValueKind != JsonValueKind.Object
@@ -135,11 +137,19 @@ internal sealed class SidecarRoutes(IServiceScopeFactory scopes, ILogger logger,
             }
 
             var fields = SaveFields.Select(f => ObjectText(character, f)).ToArray();
-            saves.Add(new CharacterSave(
+            var save = new CharacterSave(
                 playerId.GetString()!, characterId.GetString()!, ObjectText(character, "lastLocation"),
-                fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6]));
+                fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6]);
+            if (server.Locations.Unchanged(save))
+            {
+                unchanged++;
+                continue;
+            }
+
+            saves.Add(save);
         }
 
+        saveMetrics.Add(saves.Count, unchanged);
         if (saves.Count == 0)
         {
             return;
@@ -149,6 +159,11 @@ internal sealed class SidecarRoutes(IServiceScopeFactory scopes, ILogger logger,
         if (reply.Error.Length > 0)
         {
             Log.SaveFailed(logger, server.ServerId, reply.Error);
+        }
+        else if (reply.Saved == saves.Count)
+        {
+            // Every save was taken (a refused one leaves the stored location as it was: nothing is remembered then).
+            server.Locations.Taken(saves);
         }
     }
 
@@ -185,6 +200,7 @@ internal sealed class SidecarRoutes(IServiceScopeFactory scopes, ILogger logger,
         }
 
         server.Players[payload.PlayerId] = payload.CharacterId;
+        server.Locations.Forget(payload.CharacterId);
         return new PlayerAuthAck(string.Empty, JsonElement.Parse(reply.Character!), JsonElement.Parse(reply.Player!));
     }
 
@@ -197,7 +213,16 @@ internal sealed class SidecarRoutes(IServiceScopeFactory scopes, ILogger logger,
             return;
         }
 
-        server.Players.TryRemove(payload.PlayerId, out _);
+        if (server.Players.TryRemove(payload.PlayerId, out var admitted))
+        {
+            server.Locations.Forget(admitted);
+        }
+
+        if (!string.IsNullOrEmpty(payload.CharacterId))
+        {
+            server.Locations.Forget(payload.CharacterId);
+        }
+
         await Sender(request).Send(new ReportPlayerLeft(server.RealmId, server.ServerId, payload.PlayerId, payload.CharacterId ?? string.Empty), ct);
     }
 

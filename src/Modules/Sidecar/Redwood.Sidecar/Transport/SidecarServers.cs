@@ -39,6 +39,9 @@ internal sealed class GameServerLink(string realmId, string serverId, SocketIOLi
     /// <summary>Admitted players: player id to character id.</summary>
     public ConcurrentDictionary<string, string> Players { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The locations the Realm stores for the characters present, to answer saves that change nothing.</summary>
+    public StoredLocations Locations { get; } = new();
+
     /// <summary>The last state relayed to the Realm and when (duplicates are only relayed as heartbeats).</summary>
     public (string Key, DateTimeOffset At) LastReport { get; set; }
 }
@@ -48,7 +51,7 @@ internal sealed class GameServerLink(string realmId, string serverId, SocketIOLi
 /// server; all closed when the host stops.
 /// </summary>
 internal sealed class SidecarServers(
-    SidecarSettings settings, IServiceScopeFactory scopes, ILoggerFactory loggerFactory) : IHostedService
+    SidecarSettings settings, IServiceScopeFactory scopes, ILoggerFactory loggerFactory, CharacterSaveMetrics saveMetrics) : IHostedService
 {
     public const string LoadMap = "realm:servers:session:load-map";
     public const string DataChanged = "realm:players:data-changed";
@@ -83,7 +86,7 @@ internal sealed class SidecarServers(
             loggerFactory);
         var ns = server.Of("/");
         GameServerLink? link = null;
-        var routes = new SidecarRoutes(scopes, _logger, settings, () => link!);
+        var routes = new SidecarRoutes(scopes, _logger, settings, saveMetrics, () => link!);
         routes.Map(ns);
 
         // The game server is on the same host: the sidecar listens on loopback unless told otherwise (the link has no
