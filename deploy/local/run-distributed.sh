@@ -64,7 +64,8 @@ export Redwood__Director__Realms__0__Id=default
 export Redwood__Director__Realms__0__Name=Default
 export Redwood__Director__Realms__0__Uri=ws://localhost:3011
 export Redwood__Director__Realms__0__Secret="$REALM_SECRET"
-export Redwood__GameServers__Local__Executable="$GAME_DLL"
+# A game server already exported (e.g. the natively published dev game server) is kept.
+export Redwood__GameServers__Local__Executable="${Redwood__GameServers__Local__Executable:-$GAME_DLL}"
 export Redwood__GameServers__Local__LogDirectory="$WORK/game-servers"
 
 # start <name> <module> <http port> [extra VAR=value ...]

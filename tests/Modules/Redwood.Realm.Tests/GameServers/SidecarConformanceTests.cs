@@ -146,6 +146,61 @@ public sealed class SidecarConformanceTests(SidecarConformanceTests.Host fixture
         Ack.Succeeded(await join);
     }
 
+    [Fact]
+    public async Task A_server_saves_only_the_characters_of_players_it_admitted()
+    {
+        await using var alice = await fixture.SignedInPlayerAsync();
+        await using var bob = await fixture.SignedInPlayerAsync();
+        var aliceCharacter = await CreateCharacterAsync(alice);
+        var bobCharacter = await CreateCharacterAsync(bob);
+        var proxyId = await CreateProxyAsync(alice);
+        var join = JoinProxyAsync(alice, aliceCharacter, proxyId);
+        await using var socketA = await PlayerClient.ConnectAsync(await SidecarOfAsync(proxyId));
+        await using var socketB = await PlayerClient.ConnectAsync(await SidecarOfAsync(proxyId), withAuthObject: true);
+        await socketA.EmitAsync("realm:servers:update-instance-state", new { state = "WaitingForPlayers", numPlayers = 0, id = "", mapId = "", modeId = "" });
+        var requestId = (await socketA.NextPushAsync(LoadMap, TimeSpan.FromSeconds(30))).GetProperty("requestId").GetString();
+        await socketA.EmitAsync("realm:servers:session:load-map:response", new { error = "" });
+        await socketA.EmitAsync("realm:servers:update-instance-state", new { state = "Started", numPlayers = 0, id = requestId, mapId = "default", modeId = "default" });
+        var token = (await join).GetProperty("token").GetString();
+        Ack.Succeeded(await socketB.RequestAsync("realm:servers:player-auth:game-server-to-sidecar", new { playerId = alice.PlayerId, characterId = aliceCharacter, token }));
+
+        // Bob never joined this server: neither his character nor Alice's under his id may be written. Saves on socket A
+        // are handled in order, so once Alice's last save is stored, the two before it were handled too.
+        static object Save(string playerId, string characterId, object? lastLocation = null, object? data = null, object? progress = null) =>
+            new { id = "game-server", characters = new[] { new { playerId, characterId, lastLocation, data, progress } } };
+        await socketA.EmitAsync("realm:characters:set:server", Save(alice.PlayerId, aliceCharacter, data: new { x = 3 }));
+        await Eventually.True(
+            async () => (await StoredAsync(aliceCharacter)).Data.Contains("\"x\":3", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(15), "Alice's save is stored");
+
+        var location = new { zoneName = "default", transform = new { location = new { x = 9, y = 0, z = 0 } } };
+        await socketA.EmitAsync("realm:characters:set:server", Save(bob.PlayerId, bobCharacter, location, new { x = 1 }));
+        await socketA.EmitAsync("realm:characters:set:server", Save(bob.PlayerId, aliceCharacter, location, new { x = 2 }));
+        await socketA.EmitAsync("realm:characters:set:server", Save(alice.PlayerId, aliceCharacter, progress: new { done = 1 }));
+        await Eventually.True(
+            async () => (await StoredAsync(aliceCharacter)).Progress.Contains("done", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(15), "Alice's last save is stored");
+
+        var aliceStored = await StoredAsync(aliceCharacter);
+        var bobStored = await StoredAsync(bobCharacter);
+        Assert.Contains("\"x\":3", aliceStored.Data, StringComparison.Ordinal);
+        Assert.DoesNotContain("lastLocation", aliceStored.RedwoodData, StringComparison.Ordinal);
+        Assert.Equal("{}", bobStored.Data);
+        Assert.DoesNotContain("lastLocation", bobStored.RedwoodData, StringComparison.Ordinal);
+
+        // The server counts Alice in, then reports her leave: the instance is empty again without another report.
+        await socketA.EmitAsync("realm:servers:update-instance-state", new { state = "Started", numPlayers = 1, id = requestId, mapId = "default", modeId = "default" });
+        await Eventually.True(async () => await PlayersOnAsync(proxyId) == 1, TimeSpan.FromSeconds(15), "the report counts Alice");
+        await socketB.EmitAsync("realm:servers:player-left:game-server-to-sidecar", new { playerId = alice.PlayerId, characterId = aliceCharacter });
+        await Eventually.True(async () => await PlayersOnAsync(proxyId) == 0, TimeSpan.FromSeconds(15), "her leave is counted");
+    }
+
+    private Task<int> PlayersOnAsync(string proxyId) =>
+        QueryAsync(fixture.App, db => db.Instances.AsNoTracking().Where(i => i.ProxyId == proxyId && i.EndedAt == null).Select(i => i.NumPlayers).SingleAsync());
+
+    private Task<Redwood.Realm.Domain.Character> StoredAsync(string characterId) =>
+        QueryAsync(fixture.App, db => db.Characters.AsNoTracking().FirstAsync(c => c.Id == characterId));
+
     /// <summary>The sidecar URI of the newest live server started for <paramref name="proxyId"/>'s instance.</summary>
     private async Task<Uri> SidecarOfAsync(string proxyId, Uri? except = null)
     {

@@ -82,16 +82,15 @@ internal sealed class ReportPlayerLeftHandler(RealmDbContext db, TimeProvider ti
 {
     public async ValueTask<GameServerReportReply> Handle(ReportPlayerLeft request, CancellationToken cancellationToken)
     {
-        var instanceId = await SidecarInstances.Current.For(db)(db, request.ServerId, cancellationToken);
-        if (instanceId is null)
-        {
-            return new GameServerReportReply(false);
-        }
-
+        // One statement: the instance this server serves is found inside the update. Only when nothing was updated (no
+        // instance, or already empty) is it looked up, to tell the Sidecar whether the server is known.
         var now = time.GetUtcNow().UtcDateTime;
-        await db.Instances.Where(i => i.Id == instanceId && i.NumPlayers > 0)
+        var serverId = request.ServerId;
+        var updated = await db.Instances
+            .Where(i => i.Id == db.Containers.Where(c => c.SidecarId == serverId && c.EndedAt == null).Select(c => c.InstanceId).FirstOrDefault()
+                && i.NumPlayers > 0)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.NumPlayers, i => i.NumPlayers - 1).SetProperty(i => i.UpdatedAt, now), cancellationToken);
-        return new GameServerReportReply(true);
+        return new GameServerReportReply(updated > 0 || await SidecarInstances.Current.For(db)(db, request.ServerId, cancellationToken) is not null);
     }
 }
 

@@ -19,25 +19,30 @@ internal sealed class SaveCharactersHandler(RealmDbContext db, TimeProvider time
 {
     public async ValueTask<SaveCharactersReply> Handle(SaveCharacters request, CancellationToken cancellationToken)
     {
-        var instanceId = await SidecarInstances.Current.For(db)(db, request.ServerId, cancellationToken);
-        if (instanceId is null)
+        // One read per batch: each character with whether its owner joined, with a token, the instance this server serves.
+        // Read untracked: most saves of a busy server change nothing (see below), and only the changed ones are attached.
+        var ids = request.Characters.Select(c => c.CharacterId).Distinct(StringComparer.Ordinal).ToList();
+        var serverId = request.ServerId;
+        var rows = await db.Characters.AsNoTracking()
+            .Where(c => ids.Contains(c.Id))
+            .Select(c => new
+            {
+                Character = c,
+                Admitted = db.JoinTokens.Any(t => t.CharacterId == c.Id && t.PlayerId == c.PlayerId && t.UsedAt != null
+                    && t.InstanceId == db.Containers.Where(k => k.SidecarId == serverId && k.EndedAt == null).Select(k => k.InstanceId).FirstOrDefault()),
+            })
+            .ToListAsync(cancellationToken);
+        if (!rows.Any(r => r.Admitted) && await SidecarInstances.Current.For(db)(db, request.ServerId, cancellationToken) is null)
         {
             return new SaveCharactersReply(0, "This game server serves no instance");
         }
 
-        var ids = request.Characters.Select(c => c.CharacterId).Distinct(StringComparer.Ordinal).ToList();
-        var admitted = (await db.JoinTokens.AsNoTracking()
-                .Where(t => t.InstanceId == instanceId && t.UsedAt != null && ids.Contains(t.CharacterId))
-                .Select(t => t.CharacterId + ":" + t.PlayerId).ToListAsync(cancellationToken))
-            .ToHashSet(StringComparer.Ordinal);
-        // Read untracked: most saves of a busy server change nothing (see below), and only the changed ones are attached.
-        var characters = await db.Characters.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        var characters = rows.Where(r => r.Admitted).ToDictionary(r => r.Character.Id, r => r.Character, StringComparer.Ordinal);
         var now = time.GetUtcNow().UtcDateTime;
         var saved = 0;
         foreach (var save in request.Characters)
         {
-            if (!characters.TryGetValue(save.CharacterId, out var character) || character.PlayerId != save.PlayerId
-                || !admitted.Contains(save.CharacterId + ":" + save.PlayerId))
+            if (!characters.TryGetValue(save.CharacterId, out var character) || character.PlayerId != save.PlayerId)
             {
                 Log.CharacterSaveSkipped(logger, save.CharacterId, request.ServerId);
                 continue;
