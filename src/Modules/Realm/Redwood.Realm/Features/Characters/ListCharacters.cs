@@ -2,6 +2,7 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Redwood.Realm.Domain;
 using Redwood.Realm.Persistence;
+using Redwood.SharedKernel.Persistence;
 
 namespace Redwood.Realm.Features.Characters;
 
@@ -14,10 +15,22 @@ internal sealed record ListCharactersQuery(string PlayerId, bool IncludeArchived
 
 internal sealed class ListCharactersHandler(RealmDbContext db) : IQueryHandler<ListCharactersQuery, IReadOnlyList<CharacterSnapshot>>
 {
-    public async ValueTask<IReadOnlyList<CharacterSnapshot>> Handle(ListCharactersQuery query, CancellationToken cancellationToken) =>
-        await db.Characters.AsNoTracking()
-            .Where(c => c.PlayerId == query.PlayerId && (query.IncludeArchived || c.ArchivedAt == null))
-            .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
-            .Select(CharacterSnapshot.Projection)
-            .ToListAsync(cancellationToken);
+    // Every sign-in lists the characters: compiled once per model.
+    private static readonly CompiledPerModel<Func<RealmDbContext, string, bool, IAsyncEnumerable<CharacterSnapshot>>> Characters = new(() =>
+        EF.CompileAsyncQuery((RealmDbContext db, string playerId, bool includeArchived) =>
+            db.Characters.AsNoTracking()
+                .Where(c => c.PlayerId == playerId && (includeArchived || c.ArchivedAt == null))
+                .OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
+                .Select(CharacterSnapshot.Projection)));
+
+    public async ValueTask<IReadOnlyList<CharacterSnapshot>> Handle(ListCharactersQuery query, CancellationToken cancellationToken)
+    {
+        var characters = new List<CharacterSnapshot>();
+        await foreach (var character in Characters.For(db)(db, query.PlayerId, query.IncludeArchived).WithCancellation(cancellationToken))
+        {
+            characters.Add(character);
+        }
+
+        return characters;
+    }
 }
