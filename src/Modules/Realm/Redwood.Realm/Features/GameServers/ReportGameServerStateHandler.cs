@@ -32,16 +32,21 @@ internal sealed class ReportGameServerStateHandler(RealmDbContext db, TimeProvid
         {
             if (instance.LoadRequestId is not null && request.RequestId == instance.LoadRequestId)
             {
-                instance.NumPlayers = Math.Max(0, request.NumPlayers);
+                // A heartbeat that changes nothing writes only the container's report time.
+                if (instance.NumPlayers != Math.Max(0, request.NumPlayers))
+                {
+                    instance.NumPlayers = Math.Max(0, request.NumPlayers);
+                    instance.UpdatedAt = now;
+                }
+
                 if (instance.Status == GameServerStatus.Starting && request.State is "WaitingForPlayers" or "Started")
                 {
                     instance.Status = GameServerStatus.Ready;
                     instance.StartedAt = now;
                     instance.Connection = container.Connection;
+                    instance.UpdatedAt = now;
                 }
             }
-
-            instance.UpdatedAt = now;
         }
 
         await db.SaveChangesAsync(cancellationToken);
