@@ -22,6 +22,7 @@ internal sealed class SocketIOLink : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _closing = new();
     private Task _receiving = Task.CompletedTask;
+    private byte[] _receiveBuffer = new byte[2048];
 
     public static async Task<SocketIOLink> ConnectAsync(Uri server, bool withAuthObject, CancellationToken cancellationToken)
     {
@@ -210,22 +211,27 @@ internal sealed class SocketIOLink : IAsyncDisposable
         }
     }
 
+    // One reader at a time (the handshake, then the receive loop): the buffer is reused, and grows for a larger message.
     private async Task<string?> ReceiveTextAsync(CancellationToken cancellationToken)
     {
-        var buffer = new byte[8192];
-        using var message = new MemoryStream();
+        var length = 0;
         while (true)
         {
-            var result = await _socket.ReceiveAsync(buffer, cancellationToken);
+            if (length == _receiveBuffer.Length)
+            {
+                Array.Resize(ref _receiveBuffer, _receiveBuffer.Length * 2);
+            }
+
+            var result = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(length), cancellationToken);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return null;
             }
 
-            message.Write(buffer, 0, result.Count);
+            length += result.Count;
             if (result.EndOfMessage)
             {
-                return Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
+                return Encoding.UTF8.GetString(_receiveBuffer, 0, length);
             }
         }
     }
