@@ -13,6 +13,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x "$PG_BIN/postgres" ] || missing+=(postgresql-15)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# The dev game server's native (AOT) publish, which a smoke test runs, links with clang or, failing that, gcc.
+{ command -v clang || command -v gcc; } >/dev/null 2>&1 || missing+=(clang)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]}"
   as_root apt-get update -q
