@@ -238,16 +238,7 @@ internal static class UnrealJson
     }
 
     /// <summary>A JSON string literal, quoted and escaped.</summary>
-    public static string Quote(string text)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStringValue(text);
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    public static string Quote(string text) => Write(JsonValue.Create(text));
 
     private static void Write(Utf8JsonWriter writer, JsonNode? node)
     {

@@ -9,6 +9,10 @@ namespace Redwood.Realm.Persistence;
 /// </summary>
 internal static class SidecarInstances
 {
+    /// <summary>The same lookup as a subquery, for statements that find the instance themselves.</summary>
+    public static IQueryable<string?> Served(RealmDbContext db, string sidecarId) =>
+        db.Containers.Where(c => c.SidecarId == sidecarId && c.EndedAt == null).Select(c => c.InstanceId);
+
     public static readonly CompiledPerModel<Func<RealmDbContext, string, CancellationToken, Task<string?>>> Current = new(() =>
         EF.CompileAsyncQuery((RealmDbContext db, string sidecarId, CancellationToken _) =>
             db.Containers

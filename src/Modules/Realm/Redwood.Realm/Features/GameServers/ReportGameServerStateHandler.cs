@@ -33,9 +33,10 @@ internal sealed class ReportGameServerStateHandler(RealmDbContext db, TimeProvid
             if (instance.LoadRequestId is not null && request.RequestId == instance.LoadRequestId)
             {
                 // A heartbeat that changes nothing writes only the container's report time.
-                if (instance.NumPlayers != Math.Max(0, request.NumPlayers))
+                var numPlayers = Math.Max(0, request.NumPlayers);
+                if (instance.NumPlayers != numPlayers)
                 {
-                    instance.NumPlayers = Math.Max(0, request.NumPlayers);
+                    instance.NumPlayers = numPlayers;
                     instance.UpdatedAt = now;
                 }
 
@@ -90,10 +91,9 @@ internal sealed class ReportPlayerLeftHandler(RealmDbContext db, TimeProvider ti
         // One statement: the instance this server serves is found inside the update. Only when nothing was updated (no
         // instance, or already empty) is it looked up, to tell the Sidecar whether the server is known.
         var now = time.GetUtcNow().UtcDateTime;
-        var serverId = request.ServerId;
+        var served = SidecarInstances.Served(db, request.ServerId);
         var updated = await db.Instances
-            .Where(i => i.Id == db.Containers.Where(c => c.SidecarId == serverId && c.EndedAt == null).Select(c => c.InstanceId).FirstOrDefault()
-                && i.NumPlayers > 0)
+            .Where(i => i.Id == served.FirstOrDefault() && i.NumPlayers > 0)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.NumPlayers, i => i.NumPlayers - 1).SetProperty(i => i.UpdatedAt, now), cancellationToken);
         return new GameServerReportReply(updated > 0 || await SidecarInstances.Current.For(db)(db, request.ServerId, cancellationToken) is not null);
     }

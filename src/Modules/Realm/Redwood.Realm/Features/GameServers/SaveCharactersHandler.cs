@@ -22,14 +22,14 @@ internal sealed class SaveCharactersHandler(RealmDbContext db, TimeProvider time
         // One read per batch: each character with whether its owner joined, with a token, the instance this server serves.
         // Read untracked: most saves of a busy server change nothing (see below), and only the changed ones are attached.
         var ids = request.Characters.Select(c => c.CharacterId).Distinct(StringComparer.Ordinal).ToList();
-        var serverId = request.ServerId;
+        var served = SidecarInstances.Served(db, request.ServerId);
         var rows = await db.Characters.AsNoTracking()
             .Where(c => ids.Contains(c.Id))
             .Select(c => new
             {
                 Character = c,
                 Admitted = db.JoinTokens.Any(t => t.CharacterId == c.Id && t.PlayerId == c.PlayerId && t.UsedAt != null
-                    && t.InstanceId == db.Containers.Where(k => k.SidecarId == serverId && k.EndedAt == null).Select(k => k.InstanceId).FirstOrDefault()),
+                    && t.InstanceId == served.FirstOrDefault()),
             })
             .ToListAsync(cancellationToken);
         if (!rows.Any(r => r.Admitted) && await SidecarInstances.Current.For(db)(db, request.ServerId, cancellationToken) is null)
