@@ -87,6 +87,13 @@ public sealed class SocketIONamespace
     /// <summary>Broadcasts an event to every socket of the namespace.</summary>
     public ValueTask EmitAsync(string eventName, params object?[] args) => new SocketIOBroadcast(this, [], []).EmitAsync(eventName, args);
 
+    /// <summary>The sockets in <paramref name="room"/> now (a snapshot; a lookup, not a scan of every socket).</summary>
+    public IReadOnlyList<SocketIOSocket> SocketsIn(string room)
+    {
+        ArgumentNullException.ThrowIfNull(room);
+        return Select([room], []);
+    }
+
     /// <summary>Starts a broadcast to the sockets of a room.</summary>
     public SocketIOBroadcast To(string room) => new(this, [room], []);
 

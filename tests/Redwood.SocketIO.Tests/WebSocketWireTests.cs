@@ -657,6 +657,8 @@ public sealed class WebSocketWireTests
             Assert.NotNull(ns.GetSocket(idB));
             socketA.Join("red");
             Assert.Contains("red", socketA.Rooms);
+            Assert.Equal([idA], ns.SocketsIn("red").Select(s => s.Id));
+            Assert.Empty(ns.SocketsIn("blue"));
 
             await ns.To("red").EmitAsync("only-red", 1);
             await ns.EmitAsync("all", new byte[] { 4 });
@@ -670,6 +672,7 @@ public sealed class WebSocketWireTests
             Assert.Equal("42[\"not-red\"]", await b.ReceiveTextAsync());
 
             socketA.Leave("red");
+            Assert.Empty(ns.SocketsIn("red"));
             await ns.To("red").EmitAsync("nobody");
             await ns.To(idA).EmitAsync("direct");
             Assert.Equal("42[\"direct\"]", await a.ReceiveTextAsync());

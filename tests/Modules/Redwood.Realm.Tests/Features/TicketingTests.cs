@@ -261,6 +261,27 @@ public abstract class TicketingTests(TicketingFixture fixture)
     }
 
     [Fact]
+    public async Task A_ticket_lives_while_any_realm_socket_of_its_player_stays_and_ends_after_the_last_one()
+    {
+        await using var a = await fixture.PlayerWithCharacterAsync();
+        var first = a.Realm;
+        var second = await a.Player.SignInAsync(fixture.RealmUri);
+        Ack.Succeeded(await JoinMatchmaking(a, "lonely", Local(0.01)));
+
+        // One of two sockets closing is no disconnect of the player: past the grace (1 s here) the ticket is still open.
+        await first.DisposeAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Contains("already have an open ticket", Ack.Error(await JoinMatchmaking(a, "lonely", Local(0.01))), StringComparison.Ordinal);
+
+        // The last one closing is: past the grace the ticket has ended.
+        await second.DisposeAsync();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await a.Player.SignInAsync(fixture.RealmUri);
+        Ack.Succeeded(await JoinMatchmaking(a, "lonely", Local(0.01)));
+        Ack.Succeeded(await a.Realm.RequestAsync("realm:ticketing:leave", new { playerId = a.PlayerId }));
+    }
+
+    [Fact]
     public async Task Ready_reports_the_matchers_last_tick()
     {
         using var http = fixture.App.CreateHttpClient();

@@ -34,9 +34,10 @@ internal sealed class RealmEndpoint
     public ValueTask PushAsync(string playerId, string eventName, object payload) =>
         _namespace is { } ns ? ns.To(RealmSession.Room(playerId)).EmitAsync(eventName, payload) : ValueTask.CompletedTask;
 
-    /// <summary>The sockets of this process currently signed in as <paramref name="playerId"/>.</summary>
+    /// <summary>
+    /// The sockets of this process currently signed in as <paramref name="playerId"/>: the player's room, so a
+    /// disconnect looks up its player's sockets instead of scanning every connected one.
+    /// </summary>
     public IReadOnlyList<SocketIOSocket> SocketsOf(string playerId) =>
-        _namespace is { } ns
-            ? [.. ns.Sockets.Where(s => RealmSession.Of(s)?.PlayerId == playerId)]
-            : [];
+        _namespace is { } ns ? ns.SocketsIn(RealmSession.Room(playerId)) : [];
 }

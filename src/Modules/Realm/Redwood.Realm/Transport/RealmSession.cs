@@ -33,10 +33,11 @@ internal sealed record RealmSession(string PlayerId, string? Nickname, int Role,
             socket.Leave(Room(previous.PlayerId));
         }
 
+        // The room first: a disconnect of the player's other socket meanwhile counts this one as signed in.
+        socket.Join(Room(session.PlayerId));
         socket.Items[ItemKey] = session;
         socket.Items[LastPlayerKey] = session.PlayerId;
         socket.Items[RedwoodTelemetry.PlayerItem] = session.PlayerId;
-        socket.Join(Room(session.PlayerId));
     }
 
     /// <summary>The last player this socket was signed in as (kept after logout, for the disconnect notice).</summary>
