@@ -44,7 +44,7 @@ internal sealed class CreateCharacterHandler(
     ILogger<CreateCharacterHandler> logger) : ICommandHandler<CreateCharacterCommand, CreateCharacterResult>
 {
     // Both limits and the name in one read. Archived characters stay stored until purged, so create-archive-repeat
-    // must hit a limit too.
+    // must hit a limit too. One group at most (by a constant): Single says so, where First warned of an unordered First.
     private static readonly CompiledPerModel<Func<RealmDbContext, string, string, CancellationToken, Task<CreateCharacterChecks?>>> Checks = new(() =>
         EF.CompileAsyncQuery((RealmDbContext db, string playerId, string key, CancellationToken _) =>
             db.Characters
@@ -54,7 +54,7 @@ internal sealed class CreateCharacterHandler(
                     g.Count(c => c.PlayerId == playerId && c.ArchivedAt == null),
                     g.Count(c => c.PlayerId == playerId),
                     g.Count(c => c.NameKey == key)))
-                .FirstOrDefault()));
+                .SingleOrDefault()));
 
     public async ValueTask<CreateCharacterResult> Handle(CreateCharacterCommand command, CancellationToken cancellationToken)
     {
