@@ -179,6 +179,45 @@ public sealed class SqliteWriteGateTests
     }
 
     [Fact]
+    public async Task A_pooled_context_keeps_its_connection_open_between_statements_and_leases_until_it_is_disposed()
+    {
+        var store = await TestStore.CreateAsync();
+        System.Data.Common.DbConnection connection;
+        var closes = 0;
+        await using (var scope = store.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<NotesDbContext>();
+            connection = db.Database.GetDbConnection();
+            connection.StateChange += (_, e) => closes += e.CurrentState == System.Data.ConnectionState.Closed ? 1 : 0;
+            db.Notes.Add(new Note { Writer = "first" });
+            await db.SaveChangesAsync();
+            Assert.Equal(1, await db.Notes.CountAsync());
+        }
+
+        // The next lease gets the same pooled context, its connection still open: no open, no close, in between.
+        await using (var scope = store.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<NotesDbContext>();
+            Assert.Same(connection, db.Database.GetDbConnection());
+            Assert.Equal(System.Data.ConnectionState.Open, connection.State);
+            await using (var transaction = await db.Database.BeginTransactionAsync())
+            {
+                db.Notes.Add(new Note { Writer = "second" });
+                await db.SaveChangesAsync();
+                await transaction.CommitAsync();
+            }
+
+            Assert.Equal(2, await db.Notes.CountAsync());
+        }
+
+        Assert.Equal(0, closes);
+        Assert.Equal(System.Data.ConnectionState.Open, connection.State);
+
+        await store.DisposeAsync();
+        Assert.Equal(System.Data.ConnectionState.Closed, connection.State);
+    }
+
+    [Fact]
     public void PostgreSQL_contexts_have_no_write_gate()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -39,7 +39,11 @@ public static class ModuleDbContextExtensions
             // One writer per SQLite file: every write of every module goes through the store's gate (see SqliteWriteGate).
             var file = Path.Combine(settings.DataDirectory, store + ".db");
             var writes = new SqliteWriteInterceptor(SqliteWriteGate.For(file), settings.Synchronous);
-            services.AddDbContextPool<TSqlite>(o => ConfigureSqlite(o, file).AddInterceptors(writes));
+            // Connections stay open with their pooled context (see KeptOpenSqliteConnection); the application's
+            // services close them when they are disposed, through the singleton the options resolve here.
+            services.AddKeyedSingleton<KeptOpenSqliteConnections>(typeof(TContext), (_, _) => new KeptOpenSqliteConnections());
+            services.AddDbContextPool<TSqlite>((sp, o) => ConfigureSqlite(o, file).AddInterceptors(writes)
+                .KeepSqliteConnectionsOpen(sp.GetRequiredKeyedService<KeptOpenSqliteConnections>(typeof(TContext))));
             services.AddScoped<TContext>(sp => sp.GetRequiredService<TSqlite>());
         }
 
