@@ -12,11 +12,12 @@ namespace Redwood.SharedKernel.Persistence;
 #pragma warning disable EF1001 // The SQLite provider's connection is subclassed to change one thing: it is not closed between uses.
 
 /// <summary>
-/// The SQLite connection of a pooled context, kept open from its first use until the context is disposed. EF Core
-/// opens and closes a connection around each statement and again when a pooled context is returned, and each open of
-/// a Microsoft.Data.Sqlite connection re-registers EF Core's SQLite functions on the native connection, each close
-/// returns it to the driver's pool: together 5.6% of the host's CPU under load, for nothing, since the context is
-/// used again at once. Open, a connection costs a native handle and its page cache per pooled context.
+/// The SQLite connection of a pooled context, kept open from its first use until the context is disposed or the
+/// application's services are (see <see cref="KeptOpenSqliteConnections"/>). EF Core opens and closes a connection
+/// around each statement and again when a pooled context is returned. Each open of a Microsoft.Data.Sqlite connection
+/// re-registers EF Core's SQLite functions on the native connection, and each close returns it to the driver's pool:
+/// together 5.6% of the host's CPU under load, for nothing, since the context is used again at once. Kept open, a
+/// connection costs a native handle and its page cache per pooled context.
 /// </summary>
 /// <remarks>
 /// Where it used to close, the connection ends whatever it held of the store's write gate (see
@@ -29,6 +30,8 @@ internal sealed class KeptOpenSqliteConnection(
     IDiagnosticsLogger<DbLoggerCategory.Infrastructure> logger)
     : SqliteRelationalConnection(dependencies, rawSqlCommandBuilder, logger)
 {
+    private SqliteWriteGate? _gate;
+
     protected override void CloseDbConnection() => ReleaseGate();
 
     protected override Task CloseDbConnectionAsync()
@@ -36,8 +39,6 @@ internal sealed class KeptOpenSqliteConnection(
         ReleaseGate();
         return Task.CompletedTask;
     }
-
-    private SqliteWriteGate? _gate;
 
     private void ReleaseGate()
     {
